@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
 )
 
 // Op is the operation on one edge of an NB201 cell: an index into Ops.
@@ -46,13 +47,9 @@ const Size = 15625
 // (node 0 is the cell input, node 3 its output).
 type Edge struct{ From, To int }
 
-// edges lists the cell's edges in the official string order: grouped by
-// target node, sources increasing.
-var edges = [NumEdges]Edge{{0, 1}, {0, 2}, {1, 2}, {0, 3}, {1, 3}, {2, 3}}
-
 // Edges returns the cell's edges in the order of Arch's entries: (1←0),
 // (2←0), (2←1), (3←0), (3←1), (3←2), the order of the official arch string.
-func Edges() [NumEdges]Edge { return edges }
+func Edges() [NumEdges]Edge { return nb201cell.EdgesAs[Edge]() }
 
 // Arch is an NB201 cell: Arch[k] is the op on edge k of Edges(), that is
 // the ops in the order they appear in the official arch string. The zero
@@ -94,7 +91,7 @@ func (a Arch) Valid() bool {
 func (a Arch) validate() error {
 	for k, o := range a {
 		if o >= NumOps {
-			e := edges[k]
+			e := nb201cell.Edges[k]
 			return fmt.Errorf("%w: nb201 edge %d (%d←%d) has op index %d, there are %d ops", searchspace.ErrInvalidArch, k, e.To, e.From, o, NumOps)
 		}
 	}
@@ -107,30 +104,16 @@ func (a Arch) validate() error {
 //
 // This is not the official NB201 index, which has no formula; the official
 // index is the row of the architecture in the benchmark (LoadBenchmark).
-func (a Arch) CanonicalIndex() int {
-	i := 0
-	for _, o := range a {
-		if o >= NumOps {
-			return -1
-		}
-		i = i*NumOps + int(o)
-	}
-	return i
-}
+func (a Arch) CanonicalIndex() int { return nb201cell.Index(a, NumOps) }
 
 // ArchAt returns the architecture at canonical index i (the inverse of
 // CanonicalIndex); the error wraps searchspace.ErrNoSuchArch when i is not
 // in 0..Size-1.
 func ArchAt(i int) (Arch, error) {
-	var a Arch
 	if i < 0 || i >= Size {
-		return a, fmt.Errorf("%w: nb201 canonical index %d, the space has indices 0..%d", searchspace.ErrNoSuchArch, i, Size-1)
+		return Arch{}, fmt.Errorf("%w: nb201 canonical index %d, the space has indices 0..%d", searchspace.ErrNoSuchArch, i, Size-1)
 	}
-	for k := NumEdges - 1; k >= 0; k-- {
-		a[k] = Op(i % NumOps)
-		i /= NumOps
-	}
-	return a, nil
+	return nb201cell.At[Arch](i, NumOps), nil
 }
 
 // ParseError is the error of Parse: where in the string parsing stopped and

@@ -1,6 +1,9 @@
 package nasbench201
 
-import "github.com/hypernas/go-hypernas/searchspace"
+import (
+	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
+)
 
 // Node types of the encodings: indices into NodeOpNames (Space.OpNames).
 // A cell op o has node type NodeNone+int(o).
@@ -39,85 +42,19 @@ const (
 	NumUnits = 3*CellsPerStage + 2
 )
 
-// The cell graph puts ops on nodes, as the GCN expects, rather than on edges
-// as NB201 does: node 0 is the input, node 1+k is edge k of Edges() (ordered
-// by target node, so every data-flow edge goes forward and the adjacency is
-// upper triangular), node 7 the output. An edge-node (j←i) feeds every
-// edge-node whose source is j; the input feeds the edge-nodes with source 0;
-// the edge-nodes with target 3 feed the output.
-//
-// Dead edges are pruned: an edge whose op is none, or that lies on no
-// input→output path of non-none edges, cannot affect the cell's output
-// (NB201 sums a node's inputs, and a node with no path to the output is
-// dropped). Such an edge-node is labelled none and gets no edges, so cells
-// that compute the same function this way encode identically and the
-// predictor is not asked to tell them apart.
-
 // Live reports, per edge of Edges(), whether the edge's op is not none and
 // the edge lies on a path from the cell's input (node 0) to its output
 // (node 3) through non-none edges only.
-func (a Arch) Live() [NumEdges]bool {
-	// fwd[n]: node n is reachable from node 0; bwd[n]: node n reaches node 3.
-	var fwd, bwd [4]bool
-	fwd[0] = true
-	for k, e := range edges { // edges are ordered by target
-		if a[k] != None && fwd[e.From] {
-			fwd[e.To] = true
-		}
-	}
-	bwd[3] = true
-	for k := NumEdges - 1; k >= 0; k-- { // targets decrease, so bwd[e.To] is final when read
-		e := edges[k]
-		if a[k] != None && bwd[e.To] {
-			bwd[e.From] = true
-		}
-	}
-	var live [NumEdges]bool
-	for k, e := range edges {
-		live[k] = a[k] != None && fwd[e.From] && bwd[e.To]
-	}
-	return live
-}
+func (a Arch) Live() [NumEdges]bool { return nb201cell.Live(a) }
 
-// newGraph allocates a graph of n nodes with one backing array for the
-// adjacency, to keep Encode's 17 units cheap.
-func newGraph(n int) searchspace.Graph {
-	cells := make([]bool, n*n)
-	adj := make([][]bool, n)
-	for i := range adj {
-		adj[i] = cells[i*n : (i+1)*n : (i+1)*n]
-	}
-	return searchspace.Graph{Ops: make([]int, n), Adj: adj}
-}
+// cellNodeTypes numbers the cell graph's nodes for nb201cell.Graph.
+var cellNodeTypes = nb201cell.NodeTypes{Input: NodeInput, Output: NodeOutput, None: NodeNone}
 
-// cellGraph builds the pruned 8-node cell graph of a (which must be valid).
-func cellGraph(a Arch) searchspace.Graph {
-	g := newGraph(CellNodes)
-	out := CellNodes - 1
-	g.Ops[0] = NodeInput
-	g.Ops[out] = NodeOutput
-	live := a.Live()
-	for k, e := range edges {
-		n := k + 1
-		if !live[k] {
-			g.Ops[n] = NodeNone
-			continue
-		}
-		g.Ops[n] = NodeNone + int(a[k])
-		if e.From == 0 {
-			g.Adj[0][n] = true
-		}
-		if e.To == 3 {
-			g.Adj[n][out] = true
-		}
-		for m, f := range edges {
-			if live[m] && f.From == e.To {
-				g.Adj[n][m+1] = true // m > k: edges are ordered by target
-			}
-		}
-	}
-	return g
-}
+// cellGraph builds the pruned 8-node cell graph of a (which must be valid):
+// ops on nodes, as the GCN expects, rather than on edges as NB201 does, and
+// dead edges (see Live) typed none with no edges, so that cells computing
+// the same function that way encode identically (see nb201cell.Graph).
+func cellGraph(a Arch) searchspace.Graph { return nb201cell.Graph(a, cellNodeTypes, 0) }
 
 // ReductionGraph returns the residual reduction block between NB201's
 // stages as a 6-node graph: 0 input; 1, 2 the two resblock_conv_3x3 of the
@@ -125,7 +62,7 @@ func cellGraph(a Arch) searchspace.Graph {
 // 4 resblock_conv_1x1 of the shortcut; 5 output (the sum of both paths).
 // It is the same for every architecture.
 func ReductionGraph() searchspace.Graph {
-	g := newGraph(ReductionNodes)
+	g := nb201cell.NewGraph(ReductionNodes, 0)
 	copy(g.Ops, []int{NodeInput, NodeResConv3x3, NodeResConv3x3, NodeResAvgPool2x2, NodeResConv1x1, NodeOutput})
 	for _, e := range [][2]int{{0, 1}, {1, 2}, {2, 5}, {0, 3}, {3, 4}, {4, 5}} {
 		g.Adj[e[0]][e[1]] = true

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
 )
 
 // Space is the NAS-Bench-201 search space. It implements
@@ -55,11 +56,7 @@ func (*Space) At(i int) (Arch, error) { return ArchAt(i) }
 // Sample draws each edge's op uniformly and independently, so every cell
 // has probability 1/15625. rng must not be nil.
 func (*Space) Sample(rng *rand.Rand) searchspace.Arch {
-	var a Arch
-	for k := range a {
-		a[k] = Op(rng.IntN(NumOps))
-	}
-	return a
+	return nb201cell.Sample[Arch](NumOps, rng)
 }
 
 // Mutate changes the op of one edge, chosen uniformly, to one of the other
@@ -73,15 +70,7 @@ func (*Space) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, erro
 	if rng == nil {
 		return nil, errors.New("nb201: Mutate needs a random source, got a nil *rand.Rand")
 	}
-	k := rng.IntN(NumEdges)
-	// Drawing from the 4 other ops and skipping the current one keeps the
-	// choice uniform without rejection.
-	o := Op(rng.IntN(NumOps - 1))
-	if o >= c[k] {
-		o++
-	}
-	c[k] = o
-	return c, nil
+	return nb201cell.Mutate(c, NumOps, rng), nil
 }
 
 // Validate reports whether a is a valid NB201 cell: an Arch or non-nil

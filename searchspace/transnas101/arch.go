@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
 )
 
 // Op is the operation on one edge of a micro cell; its value is the digit
@@ -47,13 +48,9 @@ const MicroSize = 4096
 // is the cell input, node 3 its output).
 type Edge struct{ From, To int }
 
-// edges is the order of the cell string: grouped by target, sources
-// increasing.
-var edges = [NumEdges]Edge{{0, 1}, {0, 2}, {1, 2}, {0, 3}, {1, 3}, {2, 3}}
-
 // Edges returns the cell's edges in the order of Cell's entries and of the
 // arch string: (1←0), (2←0), (2←1), (3←0), (3←1), (3←2).
-func Edges() [NumEdges]Edge { return edges }
+func Edges() [NumEdges]Edge { return nb201cell.EdgesAs[Edge]() }
 
 // MicroPrefix is what every micro arch string starts with: base width 64
 // and the fixed macro skeleton 41414 (five modules of two cells; modules 1,
@@ -85,29 +82,15 @@ func (c Cell) String() string {
 // Index is c's row in micro.csv and in the space's enumeration: the ops
 // read as a base-4 number, edge (1←0) most significant. It is -1 for an
 // invalid cell.
-func (c Cell) Index() int {
-	i := 0
-	for _, o := range c {
-		if o >= NumOps {
-			return -1
-		}
-		i = i*NumOps + int(o)
-	}
-	return i
-}
+func (c Cell) Index() int { return nb201cell.Index(c, NumOps) }
 
 // CellAt returns the cell of index i (the inverse of Cell.Index); the
 // error wraps searchspace.ErrNoSuchArch when i is not in 0..MicroSize-1.
 func CellAt(i int) (Cell, error) {
-	var c Cell
 	if i < 0 || i >= MicroSize {
-		return c, fmt.Errorf("%w: transnas101 micro index %d, the space has indices 0..%d", searchspace.ErrNoSuchArch, i, MicroSize-1)
+		return Cell{}, fmt.Errorf("%w: transnas101 micro index %d, the space has indices 0..%d", searchspace.ErrNoSuchArch, i, MicroSize-1)
 	}
-	for k := NumEdges - 1; k >= 0; k-- {
-		c[k] = Op(i % NumOps)
-		i /= NumOps
-	}
-	return c, nil
+	return nb201cell.At[Cell](i, NumOps), nil
 }
 
 // Validate reports whether every op of c is one of the four; the error
@@ -115,7 +98,7 @@ func CellAt(i int) (Cell, error) {
 func (c Cell) Validate() error {
 	for k, o := range c {
 		if o >= NumOps {
-			e := edges[k]
+			e := nb201cell.Edges[k]
 			return fmt.Errorf("%w: transnas101 micro edge %d (%d←%d) has op %d, ops are 0..%d", searchspace.ErrInvalidArch, k, e.To, e.From, o, NumOps-1)
 		}
 	}

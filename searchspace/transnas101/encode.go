@@ -1,6 +1,9 @@
 package transnas101
 
-import "github.com/hypernas/go-hypernas/searchspace"
+import (
+	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
+)
 
 // Node types of the encodings of both spaces: indices into NodeOpNames
 // (the spaces' OpNames). Micro op o has node type NodeNone+int(o); macro
@@ -93,85 +96,27 @@ func units(s Skeleton) []unit {
 	return us
 }
 
-func newGraph(n int, features bool) searchspace.Graph {
-	cells := make([]bool, n*n)
-	adj := make([][]bool, n)
-	for i := range adj {
-		adj[i] = cells[i*n : (i+1)*n : (i+1)*n]
-	}
-	g := searchspace.Graph{Ops: make([]int, n), Adj: adj}
-	if features {
-		f := make([]float64, n*NumFeatures)
-		g.Features = make([][]float64, n)
-		for i := range g.Features {
-			g.Features[i] = f[i*NumFeatures : (i+1)*NumFeatures : (i+1)*NumFeatures]
-		}
-	}
-	return g
-}
-
 // Live reports, per edge of Edges(), whether the edge's op is not none and
 // the edge lies on a path from the cell's input to its output through
 // non-none edges: only such edges affect the cell's output, since a node
 // sums its inputs and none outputs zeros.
-func (c Cell) Live() [NumEdges]bool {
-	var fwd, bwd [4]bool
-	fwd[0] = true
-	for k, e := range edges { // ordered by target
-		if c[k] != None && fwd[e.From] {
-			fwd[e.To] = true
-		}
-	}
-	bwd[3] = true
-	for k := NumEdges - 1; k >= 0; k-- {
-		e := edges[k]
-		if c[k] != None && bwd[e.To] {
-			bwd[e.From] = true
-		}
-	}
-	var live [NumEdges]bool
-	for k, e := range edges {
-		live[k] = c[k] != None && fwd[e.From] && bwd[e.To]
-	}
-	return live
-}
+func (c Cell) Live() [NumEdges]bool { return nb201cell.Live(c) }
 
-// cellGraph builds the 8-node graph of c with ops on nodes, as the
-// nasbench201 package does for the same cell shape: node 0 the input, node
-// 1+k edge k of Edges(), node 7 the output. Edge-node (j←i) feeds every
-// edge-node whose source is j; the input feeds the edge-nodes with source
-// 0, those with target 3 feed the output. A dead edge (see Live) is
-// labelled none and gets no edges, so cells that compute the same function
-// that way encode the same. u, if not nil, sets the node features.
+// cellNodeTypes numbers the cell graph's nodes for nb201cell.Graph.
+var cellNodeTypes = nb201cell.NodeTypes{Input: NodeInput, Output: NodeOutput, None: NodeNone}
+
+// cellGraph builds the 8-node graph of c with ops on nodes, the same as the
+// nasbench201 package's (see nb201cell.Graph): node 0 the input, node 1+k
+// edge k of Edges(), node 7 the output, a dead edge (see Live) typed none
+// and without edges. u, if not nil, sets the node features.
 func cellGraph(c Cell, u *unit) searchspace.Graph {
-	g := newGraph(CellNodes, true)
-	out := CellNodes - 1
-	g.Ops[0], g.Ops[out] = NodeInput, NodeOutput
-	live := c.Live()
-	for k, e := range edges {
-		n := k + 1
-		if !live[k] {
-			g.Ops[n] = NodeNone
-			continue
-		}
-		g.Ops[n] = NodeNone + int(c[k])
-		if e.From == 0 {
-			g.Adj[0][n] = true
-		}
-		if e.To == 3 {
-			g.Adj[n][out] = true
-		}
-		for m, f := range edges {
-			if live[m] && f.From == e.To {
-				g.Adj[n][m+1] = true // m > k: edges are ordered by target
-			}
-		}
-	}
+	g := nb201cell.Graph(c, cellNodeTypes, NumFeatures)
 	if u != nil {
+		out, live := CellNodes-1, c.Live()
 		g.Features[0][FeatWidth], g.Features[0][FeatLevel] = u.inWidth, u.inLevel
 		for n := 1; n < CellNodes; n++ {
 			g.Features[n][FeatWidth], g.Features[n][FeatLevel] = u.outWidth, u.outLevel
-			if u.stride && n < out && live[n-1] && edges[n-1].From == 0 {
+			if u.stride && n < out && live[n-1] && nb201cell.Edges[n-1].From == 0 {
 				g.Features[n][FeatStride] = 1
 			}
 		}
@@ -185,7 +130,7 @@ func cellGraph(c Cell, u *unit) searchspace.Graph {
 // width or resolution, else the identity (skip_connect). The features give
 // the block's width and resolution level and mark the strided nodes 1 and 3.
 func blockGraph(u unit) searchspace.Graph {
-	g := newGraph(BlockNodes, true)
+	g := nb201cell.NewGraph(BlockNodes, NumFeatures)
 	short := NodeSkip
 	if u.stride || u.widens {
 		short = NodeConv1x1
@@ -208,7 +153,7 @@ func blockGraph(u unit) searchspace.Graph {
 // typed by its digit, output.
 func skeletonGraph(s Skeleton) searchspace.Graph {
 	n := len(s) + 2
-	g := newGraph(n, true)
+	g := nb201cell.NewGraph(n, NumFeatures)
 	g.Ops[0], g.Ops[n-1] = NodeInput, NodeOutput
 	us := units(s)
 	for i, b := range s {

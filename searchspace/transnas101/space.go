@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
 )
 
 // Micro is the TransNAS-Bench-101 micro space: 4,096 cells in the fixed
@@ -93,11 +94,7 @@ func (*Macro) All() iter.Seq2[int, searchspace.Arch] {
 // Sample draws each edge's op uniformly and independently: every cell has
 // probability 1/4096.
 func (*Micro) Sample(rng *rand.Rand) searchspace.Arch {
-	var c Cell
-	for k := range c {
-		c[k] = Op(rng.IntN(NumOps))
-	}
-	return c
+	return nb201cell.Sample[Cell](NumOps, rng)
 }
 
 // Sample draws a skeleton uniformly from the 3,256.
@@ -116,13 +113,7 @@ func (*Micro) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, erro
 	if rng == nil {
 		return nil, errors.New("transnas101: Mutate needs a random source, got a nil *rand.Rand")
 	}
-	k := rng.IntN(NumEdges)
-	o := Op(rng.IntN(NumOps - 1))
-	if o >= c[k] {
-		o++
-	}
-	c[k] = o
-	return c, nil
+	return nb201cell.Mutate(c, NumOps, rng), nil
 }
 
 // Mutate returns a neighbour chosen uniformly among the distinct valid
