@@ -95,6 +95,14 @@ type Encoder struct {
 // so they are zero after the first layer and never reach real nodes or the
 // pooled mean.
 func NewEncoder(g *G.ExprGraph, p *Params, c Config, batch int) (*Encoder, error) {
+	return NewEncoderNamed(g, p, c, batch, "")
+}
+
+// NewEncoderNamed is NewEncoder with its input nodes named prefix+name, so
+// that a second encoder of the same batch size can share a graph, and the
+// weights, with the first (Gorgonia merges input nodes of equal name, type
+// and shape; parameter nodes are shared on purpose).
+func NewEncoderNamed(g *G.ExprGraph, p *Params, c Config, batch int, prefix string) (*Encoder, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -139,17 +147,17 @@ func NewEncoder(g *G.ExprGraph, p *Params, c Config, batch int) (*Encoder, error
 	}
 	var zPrev, zSum *G.Node
 	for u := 0; u < c.Units; u++ {
-		oh := NewInput(g, dt, fmt.Sprintf("onehot%d", u), B*N, c.Vocab)
-		fw := NewInput(g, dt, fmt.Sprintf("fwd%d", u), B, N, N)
-		bw := NewInput(g, dt, fmt.Sprintf("bwd%d", u), B, N, N)
-		pl := NewInput(g, dt, fmt.Sprintf("pool%d", u), B, N)
+		oh := NewInput(g, dt, fmt.Sprintf("%sonehot%d", prefix, u), B*N, c.Vocab)
+		fw := NewInput(g, dt, fmt.Sprintf("%sfwd%d", prefix, u), B, N, N)
+		bw := NewInput(g, dt, fmt.Sprintf("%sbwd%d", prefix, u), B, N, N)
+		pl := NewInput(g, dt, fmt.Sprintf("%spool%d", prefix, u), B, N)
 		e.oneHot, e.fwd, e.bwd, e.pool = append(e.oneHot, oh), append(e.fwd, fw), append(e.bwd, bw), append(e.pool, pl)
 		pre, err := G.Mul(oh.Node, embW) // (B·N, 2H)
 		if err != nil {
 			return nil, err
 		}
 		if c.Features > 0 {
-			ft := NewInput(g, dt, fmt.Sprintf("feat%d", u), B*N, c.Features)
+			ft := NewInput(g, dt, fmt.Sprintf("%sfeat%d", prefix, u), B*N, c.Features)
 			e.feat = append(e.feat, ft)
 			fv, err := G.Mul(ft.Node, featWW)
 			if err != nil {
@@ -211,7 +219,7 @@ func NewEncoder(g *G.ExprGraph, p *Params, c Config, batch int) (*Encoder, error
 	}
 	// h = mean over the architecture's real units: padding units (after
 	// the last real one) have z = 0, and each row is scaled by 1/U_real.
-	e.invUnits = NewInput(g, dt, "inv_units", B, H)
+	e.invUnits = NewInput(g, dt, prefix+"inv_units", B, H)
 	e.invUnitsBuf = make([]float64, B*H)
 	e.H, err = G.HadamardProd(zSum, e.invUnits.Node)
 	return e, err

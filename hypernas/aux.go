@@ -44,6 +44,10 @@ type WeightingFunc func(g *G.ExprGraph, tasks int, dt tensor.Dtype) (loss.Weight
 // WithAux adds an auxiliary task (nil removes it).
 func WithAux(t AuxTask) Option { return func(o *Options) { o.Aux = t } }
 
+// WithAuxSampled sets Options.AuxSampled: the auxiliary task trains on
+// unlabelled architectures sampled from the space, a new batch every step.
+func WithAuxSampled(on bool) Option { return func(o *Options) { o.AuxSampled = on } }
+
 // WithWeighting sets how the prediction loss and the auxiliary loss are
 // combined; the default is fixed weights (1, 1).
 func WithWeighting(f WeightingFunc) Option { return func(o *Options) { o.Weighting = f } }
@@ -61,13 +65,14 @@ type auxParts struct {
 	auxVal    G.Value
 }
 
-// buildAux adds the auxiliary task and the weighting to a training graph,
-// and returns the combined cost. Without a task it returns nil.
-func buildAux(o Options, m *graphModel, params *encoding.Params, predLoss *G.Node, rng *rand.Rand) (*auxParts, error) {
+// buildAux adds the auxiliary task, on the encoder enc of graph g, and the
+// weighting to a training graph, and returns the combined cost. Without a
+// task it returns nil.
+func buildAux(o Options, g *G.ExprGraph, enc *encoding.Encoder, params *encoding.Params, predLoss *G.Node, rng *rand.Rand) (*auxParts, error) {
 	if o.Aux == nil {
 		return nil, nil
 	}
-	ag, err := o.Aux.Build(m.g, m.enc, params, rng)
+	ag, err := o.Aux.Build(g, enc, params, rng)
 	if err != nil {
 		return nil, fmt.Errorf("hypernas: building auxiliary task %s: %w", o.Aux.Name(), err)
 	}
@@ -75,7 +80,7 @@ func buildAux(o Options, m *graphModel, params *encoding.Params, predLoss *G.Nod
 	if wf == nil {
 		wf = FixedWeights(1, 1)
 	}
-	w, err := wf(m.g, 2, params.DType())
+	w, err := wf(g, 2, params.DType())
 	if err != nil {
 		return nil, err
 	}

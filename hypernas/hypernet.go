@@ -20,15 +20,16 @@ import (
 // choice, see the README).
 type HyperConfig struct {
 	// Channels is the width of every layer of the target network (the
-	// evaluated NB201 network has 16, 32, 64 by stage; the proxy keeps one
-	// width so that each hypernetwork head has one output size).
+	// evaluated NB201 network has 16, 32, 64 by stage, NB101's 128, 256,
+	// 512 by stack; the proxy keeps one width so that each hypernetwork
+	// head has one output size).
 	Channels int
 	// ImageSize is the side of the (square) auxiliary images after area
 	// down-scaling; a multiple of 4, since two reductions halve it.
 	ImageSize int
-	// CellsPerStage is the number of cells per stage of the target network
-	// (the evaluated NB201 network has 5); the proxy uses the first ones of
-	// each stage of the encoding.
+	// CellsPerStage is the number of cells per stage (NB101: per stack) of
+	// the target network, at most the evaluated network's (NB201 5, NB101
+	// 3); the proxy uses the first ones of each stage of the encoding.
 	CellsPerStage int
 	// ImagesPerArch is the number of auxiliary images each architecture of
 	// a training batch classifies per step.
@@ -102,7 +103,7 @@ type HyperTask struct {
 
 // NewHyperTask prepares the auxiliary task for a space on an image dataset
 // (scaled to the configured size and normalised once, here). Supported
-// spaces: NAS-Bench-201.
+// spaces: NAS-Bench-201 and NAS-Bench-101.
 func NewHyperTask(space searchspace.SearchSpace, data *auxdata.Dataset, opts ...HyperOption) (*HyperTask, error) {
 	cfg := DefaultHyperConfig()
 	for _, f := range opts {
@@ -140,13 +141,6 @@ func (t *HyperTask) Config() HyperConfig { return t.cfg }
 // Images returns the prepared auxiliary images.
 func (t *HyperTask) Images() *auxdata.Images { return t.images }
 
-// Weight shapes the hypernetwork has a head for, and the parameter names of
-// each head. Parameter-free ops need none.
-var hyperHeads = []struct {
-	name string
-	k    int
-}{{"conv1x1", 1}, {"conv3x3", 3}}
-
 // initHyper creates the hypernetwork's and the target network's parameters
 // (if absent). A head computes w = b + W·t from the shared hidden layer t:
 // b starts as an ordinary He-uniform convolution, so that at the start
@@ -160,7 +154,7 @@ func (t *HyperTask) initHyper(p *encoding.Params, hidden, inChannels, classes in
 	if _, err := p.Init("hyper/b", tensor.Shape{1, c.Hidden}, rng, -1); err != nil {
 		return err
 	}
-	for _, h := range hyperHeads {
+	for _, h := range t.target.heads() {
 		size := h.k * h.k * c.Channels * c.Channels
 		he := math.Sqrt(6 / float64(h.k*h.k*c.Channels))
 		if _, err := p.Init("hyper/"+h.name+"/w", tensor.Shape{c.Hidden, size}, rng, 0.5*he/math.Sqrt(float64(c.Hidden))); err != nil {
@@ -186,7 +180,7 @@ type hyperNet struct {
 	hw, hb []*G.Node // per head
 }
 
-func newHyperNet(g *G.ExprGraph, p *encoding.Params, learn *G.Nodes) (h *hyperNet, err error) {
+func newHyperNet(g *G.ExprGraph, p *encoding.Params, heads []hyperHead, learn *G.Nodes) (h *hyperNet, err error) {
 	param := func(name string) *G.Node {
 		n, e := p.Node(g, name)
 		if e != nil && err == nil {
@@ -198,7 +192,7 @@ func newHyperNet(g *G.ExprGraph, p *encoding.Params, learn *G.Nodes) (h *hyperNe
 		return n
 	}
 	h = &hyperNet{w: param("hyper/w"), b: param("hyper/b")}
-	for _, hd := range hyperHeads {
+	for _, hd := range heads {
 		h.hw = append(h.hw, param("hyper/"+hd.name+"/w"))
 		h.hb = append(h.hb, param("hyper/"+hd.name+"/b"))
 	}
@@ -226,7 +220,7 @@ func (h *hyperNet) apply(emb *G.Node) (heads []*G.Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range hyperHeads {
+	for i := range h.hw {
 		y, err := G.Mul(x, h.hw[i])
 		if err != nil {
 			return nil, err
@@ -261,11 +255,16 @@ func (t *HyperTask) Build(g *G.ExprGraph, enc *encoding.Encoder, params *encodin
 	// Per unit the target network uses: the hypernetwork's hidden layer of
 	// its nodes (B, N, hidden) and their op codes; the heads are applied per
 	// op (hyperGen) by the target network's builder.
-	hn, err := newHyperNet(g, params, &hg.learnables)
+	hn, err := newHyperNet(g, params, t.target.heads(), &hg.learnables)
 	if err != nil {
 		return nil, err
 	}
 	tn := targetNet{hn: hn, spec: t.target, cells: c.CellsPerStage}
+	wired, _ := t.target.(wiredTarget)
+	if wired != nil {
+		hg.wired = wired
+		hg.adjBuf, hg.flagBuf = make([]float64, B*wired.adjRows(N)*N), make([]float64, B*N)
+	}
 	for i, u := range units {
 		emb, err := G.Reshape(enc.NodeEmb[u], tensor.Shape{B * N, enc.Hidden})
 		if err != nil {
@@ -281,6 +280,13 @@ func (t *HyperTask) Build(g *G.ExprGraph, enc *encoding.Encoder, params *encodin
 		codes := encoding.NewInput(g, dt, fmt.Sprintf("hyper_codes%d", i), B, N)
 		hg.codes = append(hg.codes, codes)
 		tn.hidden, tn.codes = append(tn.hidden, hid), append(tn.codes, codes.Node)
+		if wired != nil {
+			// The unit's wiring, per architecture (see wiredTarget).
+			adj := encoding.NewInput(g, dt, fmt.Sprintf("hyper_adj%d", i), B, wired.adjRows(N), N)
+			flags := encoding.NewInput(g, dt, fmt.Sprintf("hyper_proj%d", i), B, N)
+			hg.adj, hg.flags = append(hg.adj, adj), append(hg.flags, flags)
+			tn.adj, tn.flags = append(tn.adj, adj.Node), append(tn.flags, flags.Node)
+		}
 	}
 	hg.stemCol = encoding.NewInput(g, dt, "target_stem_col", B*P*S*S, 9*Cin)
 	hg.target = encoding.NewInput(g, dt, "target_labels", B*P, t.images.Classes)
@@ -343,13 +349,17 @@ func (t *HyperTask) Build(g *G.ExprGraph, enc *encoding.Encoder, params *encodin
 
 // hyperGraph is a HyperTask built into one training graph.
 type hyperGraph struct {
-	task            *HyperTask
-	units           []int
-	B               int
-	loss            *G.Node
-	learnables      G.Nodes
-	codes           []*encoding.Input // per unit
-	stemCol         *encoding.Input
+	task       *HyperTask
+	units      []int
+	B          int
+	loss       *G.Node
+	learnables G.Nodes
+	codes      []*encoding.Input // per unit
+	stemCol    *encoding.Input
+	// For a wiredTarget: its per-unit adjacency and projection flags.
+	wired           wiredTarget
+	adj, flags      []*encoding.Input
+	adjBuf, flagBuf []float64
 	target          *encoding.Input
 	it              *auxdata.Iterator
 	pixels          []float32
@@ -361,8 +371,8 @@ type hyperGraph struct {
 func (h *hyperGraph) Loss() *G.Node       { return h.loss }
 func (h *hyperGraph) Learnables() G.Nodes { return h.learnables }
 
-// Bind sets the op types of the batch's architectures and draws the next
-// B·P images.
+// Bind sets the op types (and, for a wired target, the wiring) of the
+// batch's architectures and draws the next B·P images.
 func (h *hyperGraph) Bind(step int, seqs []searchspace.Sequence) error {
 	if len(seqs) != h.B {
 		return fmt.Errorf("hypernas: %d architectures for a hypernetwork graph of batch %d", len(seqs), h.B)
@@ -382,6 +392,21 @@ func (h *hyperGraph) Bind(step int, seqs []searchspace.Sequence) error {
 			}
 		}
 		if err := h.codes[i].Set(h.codeBuf); err != nil {
+			return err
+		}
+		if h.wired == nil {
+			continue
+		}
+		A := len(h.adjBuf) / h.B
+		for b, seq := range seqs {
+			if err := h.wired.wire(seq[u], N, h.adjBuf[b*A:(b+1)*A], h.flagBuf[b*N:(b+1)*N]); err != nil {
+				return fmt.Errorf("hypernas: architecture %d, unit %d: %w", b, u, err)
+			}
+		}
+		if err := h.adj[i].Set(h.adjBuf); err != nil {
+			return err
+		}
+		if err := h.flags[i].Set(h.flagBuf); err != nil {
 			return err
 		}
 	}
@@ -432,7 +457,11 @@ func stemPatches(px []float32, col []float64, n, S, C int) {
 type GeneratedWeight struct {
 	Unit, Node int
 	Op         string // the node's op type
-	K          int    // kernel side
+	// Head is the hypernetwork head that generated it: "conv1x1" or
+	// "conv3x3" for the node's own convolution, "proj1x1" (NB101) for the
+	// 1×1 projection of the cell's input into the node.
+	Head string
+	K    int // kernel side
 	// Values are laid out (K, K, C_in, C_out): index ((dy·K+dx)·C_in+c_in)·C_out+c_out.
 	Values []float64
 }
@@ -440,7 +469,9 @@ type GeneratedWeight struct {
 // GeneratedWeights runs the encoder and the hypernetwork of a predictor
 // trained with this task on one architecture and returns the weights of
 // every convolution of every unit of its encoding (all units, not only
-// those of the proxy), for use as an initialisation of the target network.
+// those of the proxy), unit by unit and node by node (a node's input
+// projection before its own convolution), for use as an initialisation of
+// the target network.
 func (t *HyperTask) GeneratedWeights(p *Predictor, a searchspace.Arch) (out []GeneratedWeight, err error) {
 	defer recoverTo(&err, "generating weights")
 	if p.params.Get("hyper/w") == nil {
@@ -465,16 +496,17 @@ func (t *HyperTask) GeneratedWeights(p *Predictor, a searchspace.Arch) (out []Ge
 	if emb, err = G.Reshape(emb, tensor.Shape{U * N, cfg.Hidden}); err != nil {
 		return nil, err
 	}
-	hn, err := newHyperNet(g, params, nil)
+	heads := t.target.heads()
+	hn, err := newHyperNet(g, params, heads, nil)
 	if err != nil {
 		return nil, err
 	}
-	heads, err := hn.apply(emb)
+	gen, err := hn.apply(emb)
 	if err != nil {
 		return nil, err
 	}
-	vals := make([]G.Value, len(heads))
-	for i, h := range heads {
+	vals := make([]G.Value, len(gen))
+	for i, h := range gen {
 		G.Read(h, &vals[i])
 	}
 	batch := encoding.NewBatch(cfg.Shape, 1)
@@ -492,18 +524,12 @@ func (t *HyperTask) GeneratedWeights(p *Predictor, a searchspace.Arch) (out []Ge
 	names := p.space.OpNames()
 	for u, unit := range seq {
 		for n, op := range unit.Ops {
-			k := t.target.kernel(op)
-			if k == 0 {
-				continue
+			for _, hi := range t.target.uses(unit, n) {
+				all := encoding.ToFloat64(vals[hi].Data())
+				size := len(all) / (U * N)
+				row := all[(u*N+n)*size : (u*N+n+1)*size]
+				out = append(out, GeneratedWeight{Unit: u, Node: n, Op: names[op], Head: heads[hi].name, K: heads[hi].k, Values: row})
 			}
-			hi := 0
-			if k == 3 {
-				hi = 1
-			}
-			all := encoding.ToFloat64(vals[hi].Data())
-			size := len(all) / (U * N)
-			row := all[(u*N+n)*size : (u*N+n+1)*size]
-			out = append(out, GeneratedWeight{Unit: u, Node: n, Op: names[op], K: k, Values: row})
 		}
 	}
 	return out, nil

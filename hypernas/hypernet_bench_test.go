@@ -3,6 +3,8 @@ package hypernas
 import (
 	"testing"
 
+	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/nasbench101"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
 )
 
@@ -11,8 +13,13 @@ import (
 // options and the default hypernetwork proxy, on synthetic CIFAR-shaped
 // images; "pred" is the same step without the auxiliary task, so the
 // difference is the cost of the hypernetwork and the target network.
-func BenchmarkJointStepNB201(b *testing.B) {
-	space := nasbench201.New()
+func BenchmarkJointStepNB201(b *testing.B) { benchJointStep(b, nasbench201.New()) }
+
+// BenchmarkJointStepNB101 is BenchmarkJointStepNB201 for NB101 cells,
+// whose target network is wired per architecture.
+func BenchmarkJointStepNB101(b *testing.B) { benchJointStep(b, nasbench101.New()) }
+
+func benchJointStep(b *testing.B, space searchspace.SearchSpace) {
 	archs := sampleArchs(space, 78, 1)
 	task, err := NewHyperTask(space, syntheticImages(512, 1))
 	if err != nil {

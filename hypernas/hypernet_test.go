@@ -132,9 +132,9 @@ func TestTargetOpsGradient(t *testing.T) {
 	}
 	cn := G.NewTensor(g, tensor.Float64, 2, G.WithShape(B, nodes), G.WithName("codes"),
 		G.WithValue(tensor.New(tensor.WithShape(B, nodes), tensor.WithBacking(codes))))
-	w1a, err := hyperGen(hid, hw1, hb1, cn, 1, nb201Target{}.match(1))
+	w1a, err := hyperGen(hid, hw1, hb1, cn, 1, nb201Heads[nb201Head1x1].match)
 	require.NoError(t, err)
-	w3a, err := hyperGen(hid, hw3, hb3, cn, 1, nb201Target{}.match(3))
+	w3a, err := hyperGen(hid, hw3, hb3, cn, 1, nb201Heads[nb201Head3x3].match)
 	require.NoError(t, err)
 	e1, err := targetEdge(x, w1a, w3a, cn, geo, 1, nb201Codes)
 	require.NoError(t, err)
@@ -162,7 +162,7 @@ func TestTargetOpsGradient(t *testing.T) {
 	assert.Error(t, err)
 	_, err = targetEdge(x, w1b, w3b, cn, geo, nodes, nb201Codes)
 	assert.Error(t, err)
-	_, err = hyperGen(hid, hw1, hb3, cn, 0, nb201Target{}.match(1))
+	_, err = hyperGen(hid, hw1, hb3, cn, 0, nb201Heads[nb201Head1x1].match)
 	assert.Error(t, err)
 }
 
@@ -170,6 +170,21 @@ func TestTargetOpsGradient(t *testing.T) {
 // graph for a batch of NB201 architectures, with the inputs bound.
 func hyperSetup(t testing.TB, B int, dt tensor.Dtype, opts ...HyperOption) (*G.ExprGraph, *encoding.Encoder, AuxGraph) {
 	space := nasbench201.New()
+	archs := sampleArchs(space, B, 3)
+	seqs := make([]searchspace.Sequence, B)
+	for i, a := range archs {
+		var err error
+		seqs[i], err = space.Encode(a)
+		require.NoError(t, err)
+	}
+	return hyperSetupSeqs(t, space, seqs, dt, opts...)
+}
+
+// hyperSetupSeqs is hyperSetup for the given encoded architectures of any
+// space (one per batch entry); the same arguments give the same graph,
+// parameters and images.
+func hyperSetupSeqs(t testing.TB, space searchspace.SearchSpace, seqs []searchspace.Sequence, dt tensor.Dtype, opts ...HyperOption) (*G.ExprGraph, *encoding.Encoder, AuxGraph) {
+	B := len(seqs)
 	task, err := NewHyperTask(space, syntheticImages(64, 1), opts...)
 	require.NoError(t, err)
 	shape, err := encoding.ShapeOf(space, true)
@@ -184,12 +199,6 @@ func hyperSetup(t testing.TB, B int, dt tensor.Dtype, opts ...HyperOption) (*G.E
 	require.NoError(t, err)
 	ag, err := task.Build(g, enc, params, rng)
 	require.NoError(t, err)
-	archs := sampleArchs(space, B, 3)
-	seqs := make([]searchspace.Sequence, B)
-	for i, a := range archs {
-		seqs[i], err = space.Encode(a)
-		require.NoError(t, err)
-	}
 	batch := encoding.NewBatch(shape, B)
 	require.NoError(t, batch.Pack(seqs))
 	require.NoError(t, enc.Bind(batch))
@@ -204,6 +213,7 @@ func TestHyperGradient(t *testing.T) {
 	wrt := append(append(G.Nodes(nil), enc.Learnables...), ag.Learnables()...)
 	res, err := gradcheck.Check(g, ag.Loss(), wrt, 6, 1e-6, rand.New(rand.NewPCG(7, 7)), nil)
 	require.NoError(t, err)
+	requireNoHashCollision(t, g)
 	t.Logf("checked %d entries, max relative error %.3g (%s)", res.Checked, res.MaxRelError, res.Worst)
 	assert.Less(t, res.MaxRelError, 1e-5, res.Worst)
 	want := 0

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 
@@ -164,11 +165,36 @@ func (p *Predictor) Fit(ctx context.Context, archs []searchspace.Arch, labels []
 	return p.fitSequences(ctx, seqs, labels)
 }
 
+// rankGauss maps values to the standard normal quantiles of their ranks,
+// Φ⁻¹((r − ½)/n) with r the 1-based rank, ties given their mean rank.
+func rankGauss(v []float64) []float64 {
+	n := len(v)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return v[idx[a]] < v[idx[b]] })
+	out := make([]float64, n)
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && v[idx[hi]] == v[idx[lo]] {
+			hi++
+		}
+		r := float64(lo+hi+1) / 2 // mean 1-based rank of the tie group
+		q := math.Sqrt2 * math.Erfinv(2*(r-0.5)/float64(n)-1)
+		for _, i := range idx[lo:hi] {
+			out[i] = q
+		}
+		lo = hi
+	}
+	return out
+}
+
 func (p *Predictor) fitSequences(ctx context.Context, seqs []searchspace.Sequence, labels []float64) (rep *TrainReport, err error) {
 	start := time.Now()
 	o := p.opts
 	p.mean, p.std = 0, 1
-	if o.Normalize {
+	if o.Normalize || o.RankLabels {
 		p.mean, p.std = meanStd(labels)
 		if p.std == 0 {
 			p.std = 1
@@ -177,6 +203,9 @@ func (p *Predictor) fitSequences(ctx context.Context, seqs []searchspace.Sequenc
 	y := make([]float64, len(labels))
 	for i, v := range labels {
 		y[i] = (v - p.mean) / p.std
+	}
+	if o.RankLabels {
+		y = rankGauss(labels)
 	}
 	t, err := p.newTrainer(seqs, y)
 	if err != nil {
@@ -238,6 +267,12 @@ type trainer struct {
 	B             int
 	stepsPerEpoch int
 	steps         int
+	// With Options.AuxSampled: the auxiliary task's encoder, its batch of
+	// sampled architectures and the generator that draws them.
+	auxEnc   *encoding.Encoder
+	auxBatch *encoding.Batch
+	auxSeqs  []searchspace.Sequence
+	auxRng   *rand.Rand
 }
 
 func (p *Predictor) newTrainer(seqs []searchspace.Sequence, y []float64) (t *trainer, err error) {
@@ -254,7 +289,15 @@ func (p *Predictor) newTrainer(seqs []searchspace.Sequence, y []float64) (t *tra
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x7a1))
 	cost, learnables := pl.cost, m.learnables
-	aux, err := buildAux(o, m, p.params, pl.cost, rng)
+	// With AuxSampled the auxiliary task reads a second encoder, in the
+	// same graph and on the same weights, fed with sampled architectures.
+	auxEnc := m.enc
+	if o.Aux != nil && o.AuxSampled {
+		if auxEnc, err = encoding.NewEncoderNamed(m.g, p.params, p.encConfig(), B, "aux_"); err != nil {
+			return nil, err
+		}
+	}
+	aux, err := buildAux(o, m.g, auxEnc, p.params, pl.cost, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +315,11 @@ func (p *Predictor) newTrainer(seqs []searchspace.Sequence, y []float64) (t *tra
 		B: B, stepsPerEpoch: (len(seqs) + B - 1) / B}
 	for i := range t.perm {
 		t.perm[i] = i
+	}
+	if auxEnc != m.enc {
+		t.auxEnc, t.auxBatch = auxEnc, encoding.NewBatch(p.shape, B)
+		t.auxSeqs = make([]searchspace.Sequence, B)
+		t.auxRng = rand.New(rand.NewPCG(o.Seed, 0xa5a))
 	}
 	return t, nil
 }
@@ -305,7 +353,11 @@ func (t *trainer) step(s int) (predLoss, auxLoss float64, err error) {
 		return 0, 0, err
 	}
 	if t.aux != nil {
-		if err := t.aux.graph.Bind(t.steps, t.bseqs); err != nil {
+		auxSeqs, err := t.auxArchs()
+		if err != nil {
+			return 0, 0, fmt.Errorf("hypernas: auxiliary task at step %d: %w", s, err)
+		}
+		if err := t.aux.graph.Bind(t.steps, auxSeqs); err != nil {
 			return 0, 0, fmt.Errorf("hypernas: auxiliary task at step %d: %w", s, err)
 		}
 	}
@@ -330,9 +382,52 @@ func (t *trainer) step(s int) (predLoss, auxLoss float64, err error) {
 	return predLoss, auxLoss, nil
 }
 
+// auxArchs returns the architectures of this step's auxiliary task: the
+// labelled batch, or with AuxSampled a fresh sample bound to the auxiliary
+// encoder.
+func (t *trainer) auxArchs() ([]searchspace.Sequence, error) {
+	if t.auxEnc == nil {
+		return t.bseqs, nil
+	}
+	for k := range t.auxSeqs {
+		a := t.p.space.Sample(t.auxRng)
+		seq, err := t.p.Encode(a)
+		if err != nil {
+			return nil, fmt.Errorf("sampled architecture %v: %w", a, err)
+		}
+		t.auxSeqs[k] = seq
+	}
+	if err := t.auxBatch.Pack(t.auxSeqs); err != nil {
+		return nil, err
+	}
+	if err := t.auxEnc.Bind(t.auxBatch); err != nil {
+		return nil, err
+	}
+	return t.auxSeqs, nil
+}
+
+// checkHashes returns an error when two distinct nodes of g share a hash.
+// Gorgonia v0.9.18's compiler merges nodes by their 32-bit hash alone
+// (analysis.go), so such a pair would silently feed one node's value to the
+// other's consumers; a rare collision must stop training, not corrupt it.
+func checkHashes(g *G.ExprGraph) error {
+	seen := make(map[uint32]*G.Node)
+	for _, n := range g.AllNodes() {
+		h := n.Hashcode()
+		if o, ok := seen[h]; ok && o != n {
+			return fmt.Errorf("hypernas: graph nodes %v and %v share the hash %#x, which Gorgonia would merge; try another batch size or configuration", o, n, h)
+		}
+		seen[h] = n
+	}
+	return nil
+}
+
 func compile(g *G.ExprGraph, cost *G.Node, learnables G.Nodes, o Options) (G.VM, G.Solver, error) {
 	if _, err := G.Grad(cost, learnables...); err != nil {
 		return nil, nil, fmt.Errorf("hypernas: gradient: %w", err)
+	}
+	if err := checkHashes(g); err != nil {
+		return nil, nil, err
 	}
 	vm := G.NewTapeMachine(g, G.BindDualValues(learnables...))
 	sopts := []G.SolverOpt{G.WithLearnRate(o.LearningRate)}
@@ -467,6 +562,9 @@ func (p *Predictor) takeModel(B int) (pm *predModel, err error) {
 	params := p.params.Clone()
 	m, err := buildModel(params, p.encConfig(), p.opts.HeadHidden, B, 0)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkHashes(m.g); err != nil {
 		return nil, err
 	}
 	return &predModel{m: m, vm: G.NewTapeMachine(m.g), params: params, batch: encoding.NewBatch(p.shape, B)}, nil

@@ -5,51 +5,87 @@ import (
 
 	"github.com/hypernas/go-hypernas/encoding"
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/nasbench101"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
 	G "gorgonia.org/gorgonia"
 )
 
 // targetSpec is what the hypernetwork task needs to know of a space: which
 // units of its encoding the proxy network uses, how to wire them, and which
-// node types are convolutions.
+// hypernetwork heads generate the weights of which nodes.
 type targetSpec interface {
 	maxCellsPerStage() int
 	check(s encoding.Shape) error
+	// units lists the units of the encoding whose node embeddings the
+	// target network reads (parameter-free units need not be listed).
 	units(cellsPerStage int) []int
-	// kernel is the convolution kernel side of a node type, 0 for an op
-	// without weights.
-	kernel(op int) int
-	// match lists the node types with a k×k convolution (-1: unused).
-	match(k int) [4]int
+	// heads lists the hypernetwork's heads; their parameters are
+	// hyper/<name>/w and hyper/<name>/b, created in this order.
+	heads() []hyperHead
+	// uses lists the heads (indices into heads) that generate weights for
+	// node n of unit g, in the order the target network applies them.
+	uses(g searchspace.Graph, n int) []int
 	build(tn targetNet, x *G.Node, geo imgGeom) (*G.Node, imgGeom, error)
+}
+
+// wiredTarget is a targetSpec whose cells are wired per architecture
+// (NB101), where NB201's cells share one DAG: Build binds, per used unit,
+// an adjacency input (B, adjRows(N), N) and projection flags (B, N), which
+// wire fills from the unit's graph for each architecture.
+type wiredTarget interface {
+	targetSpec
+	adjRows(nodes int) int
+	wire(g searchspace.Graph, nodes int, adj, flags []float64) error
+}
+
+// hyperHead is one head of the hypernetwork: it generates the weights
+// (k·k·C·C) of a k×k convolution of the target network from a node's
+// embedding, for the architectures whose code at the node is in match.
+type hyperHead struct {
+	name  string
+	k     int
+	match [4]int // node types using the head (-1: unused slot)
+	// proj: the head reads the projection flags instead of the op codes
+	// (match {1}): the weights of the projection of a cell's input into
+	// the node (wiredTarget).
+	proj bool
 }
 
 // targetNet is what a target-network builder reads, per used unit (in the
 // order of targetSpec.units): the hypernetwork's hidden layer (B, N, hidden)
-// of the unit's nodes and their op codes (B, N).
+// of the unit's nodes and their op codes (B, N), and for a wiredTarget the
+// unit's adjacency and projection flags.
 type targetNet struct {
 	hidden, codes []*G.Node
+	adj, flags    []*G.Node
 	hn            *hyperNet
 	spec          targetSpec
 	cells         int
 }
 
-// weights generates the k×k convolution weights (B, k·k·C·C) of node of
-// used unit u, for the architectures whose op there is such a convolution.
-func (tn targetNet) weights(u, node, k int) (*G.Node, error) {
-	for i, h := range hyperHeads {
-		if h.k == k {
-			return hyperGen(tn.hidden[u], tn.hn.hw[i], tn.hn.hb[i], tn.codes[u], node, tn.spec.match(k))
+// weights generates the weights (B, k·k·C·C) of head (an index into
+// spec.heads()) at node of used unit u, for the architectures that use
+// the head there; zero for the others.
+func (tn targetNet) weights(u, node, head int) (*G.Node, error) {
+	h := tn.spec.heads()[head]
+	codes := tn.codes[u]
+	if h.proj {
+		if u >= len(tn.flags) {
+			return nil, fmt.Errorf("hypernas: head %s needs projection flags, the target network has none", h.name)
 		}
+		codes = tn.flags[u]
 	}
-	return nil, fmt.Errorf("hypernas: no hypernetwork head for %d×%d convolutions", k, k)
+	return hyperGen(tn.hidden[u], tn.hn.hw[head], tn.hn.hb[head], codes, node, h.match)
 }
 
 func targetFor(space searchspace.SearchSpace) (targetSpec, error) {
-	if _, ok := space.(*nasbench201.Space); ok {
+	switch space.(type) {
+	case *nasbench201.Space:
 		return nb201Target{}, nil
+	case *nasbench101.Space:
+		return nb101Target{}, nil
 	}
-	return nil, fmt.Errorf("%w: no hypernetwork target network for space %s yet (supported: nb201)", ErrBadOption, space.Name())
+	return nil, fmt.Errorf("%w: no hypernetwork target network for space %s yet (supported: nb201, nb101)", ErrBadOption, space.Name())
 }
 
 // nb201Target is the proxy of NAS-Bench-201's evaluated network: stem,
@@ -92,6 +128,8 @@ func (nb201Target) units(cells int) []int {
 	return us
 }
 
+// kernel is the convolution kernel side of a node type, 0 for an op
+// without weights.
 func (nb201Target) kernel(op int) int {
 	switch op {
 	case nasbench201.NodeConv1x1, nasbench201.NodeResConv1x1:
@@ -102,14 +140,32 @@ func (nb201Target) kernel(op int) int {
 	return 0
 }
 
-func (nb201Target) match(k int) [4]int {
-	if k == 1 {
-		return [4]int{nasbench201.NodeConv1x1, nasbench201.NodeResConv1x1, -1, -1}
-	}
-	return [4]int{nasbench201.NodeConv3x3, nasbench201.NodeResConv3x3, -1, -1}
+// Indices of nb201Heads.
+const (
+	nb201Head1x1 = iota
+	nb201Head3x3
+)
+
+// nb201Heads: one head per convolution shape, shared by the cells' edges
+// and the reduction blocks' convolutions.
+var nb201Heads = []hyperHead{
+	nb201Head1x1: {name: "conv1x1", k: 1, match: [4]int{nasbench201.NodeConv1x1, nasbench201.NodeResConv1x1, -1, -1}},
+	nb201Head3x3: {name: "conv3x3", k: 3, match: [4]int{nasbench201.NodeConv3x3, nasbench201.NodeResConv3x3, -1, -1}},
 }
 
-var nb201Codes = edgeCodes{skip: nasbench201.NodeSkipConnect, conv1: nasbench201.NodeConv1x1, conv3: nasbench201.NodeConv3x3, pool: nasbench201.NodeAvgPool3x3}
+func (nb201Target) heads() []hyperHead { return nb201Heads }
+
+func (t nb201Target) uses(g searchspace.Graph, n int) []int {
+	switch t.kernel(g.Ops[n]) {
+	case 1:
+		return []int{nb201Head1x1}
+	case 3:
+		return []int{nb201Head3x3}
+	}
+	return nil
+}
+
+var nb201Codes = edgeCodes{skip: nasbench201.NodeSkipConnect, conv1: nasbench201.NodeConv1x1, conv3: nasbench201.NodeConv3x3, pool: nasbench201.NodeAvgPool3x3, maxPool: noCode}
 
 func (nb201Target) build(tn targetNet, x *G.Node, geo imgGeom) (*G.Node, imgGeom, error) {
 	u := 0 // index of the current unit in units()
@@ -119,11 +175,11 @@ func (nb201Target) build(tn targetNet, x *G.Node, geo imgGeom) (*G.Node, imgGeom
 			// carries edge k; the output is node 3.
 			states := []*G.Node{x, nil, nil, nil}
 			for k, e := range nb201Edges {
-				w1, err := tn.weights(u, 1+k, 1)
+				w1, err := tn.weights(u, 1+k, nb201Head1x1)
 				if err != nil {
 					return nil, geo, err
 				}
-				w3, err := tn.weights(u, 1+k, 3)
+				w3, err := tn.weights(u, 1+k, nb201Head3x3)
 				if err != nil {
 					return nil, geo, err
 				}
@@ -150,7 +206,7 @@ func (nb201Target) build(tn targetNet, x *G.Node, geo imgGeom) (*G.Node, imgGeom
 		// ReLU-conv3×3 stride 2 (node 1), ReLU-conv3×3 (node 2); shortcut
 		// 2×2 average pooling (node 3) then conv1×1 (node 4); summed.
 		var w [5]*G.Node
-		for _, nk := range [][2]int{{1, 3}, {2, 3}, {4, 1}} {
+		for _, nk := range [][2]int{{1, nb201Head3x3}, {2, nb201Head3x3}, {4, nb201Head1x1}} {
 			var err error
 			if w[nk[0]], err = tn.weights(u, nk[0], nk[1]); err != nil {
 				return nil, geo, err

@@ -32,30 +32,39 @@ type imgGeom struct{ P, S, C int }
 
 func (g imgGeom) M() int { return g.P * g.S * g.S }
 
-// edgeCodes maps a space's node types to the candidate ops of a cell edge;
-// a type that is none of them (none, or a padding node) gives zero.
-type edgeCodes struct{ skip, conv1, conv3, pool int }
+// edgeCodes maps a space's node types to the candidate ops of a cell edge
+// (NB201) or vertex (NB101); a type that is none of them (none, or a
+// padding node) gives zero, and noCode marks a candidate the space lacks.
+type edgeCodes struct{ skip, conv1, conv3, pool, maxPool int }
+
+// noCode is no node type: -1 is the padding nodes' code, so absent
+// candidates need another value.
+const noCode = -2
 
 type tgtKind int
 
 const (
-	kConv      tgtKind = iota // (x, W) → y: ReLU (optional), k×k convolution
-	kConvGradX                // (x, W, dy) → dx
-	kConvGradW                // (x, dy) → dW
-	kEdge                     // (x, W1, W3, codes) → y: the op each architecture selects
-	kEdgeGradX                // (x, W1, W3, codes, dy) → dx
-	kEdgeGradW                // (x, codes, dy) → dW1 (k=1) or dW3 (k=3)
-	kPool2                    // x → 2×2 average pooling, stride 2
-	kPool2Grad                // dy → dx
-	kNorm                     // x → x / RMS(x), per image
-	kNormGrad                 // (x, dy) → dx
-	kGen                      // (t, hw, hb, codes) → w: a hypernetwork head for one node
-	kGenGradT                 // (codes, hw, dw) → dt
-	kGenGradW                 // (t, codes, dw) → dhw
-	kGenGradB                 // (codes, dw) → dhb
+	kConv         tgtKind = iota // (x, W) → y: ReLU (optional), k×k convolution
+	kConvGradX                   // (x, W, dy) → dx
+	kConvGradW                   // (x, dy) → dW
+	kEdge                        // (x, W1, W3, codes) → y: the op each architecture selects
+	kEdgeGradX                   // (x, W1, W3, codes, dy) → dx
+	kEdgeGradW                   // (x, codes, dy) → dW1 (k=1) or dW3 (k=3)
+	kPool2                       // x → 2×2 average pooling, stride 2
+	kPool2Grad                   // dy → dx
+	kNorm                        // x → x / RMS(x), per image
+	kNormGrad                    // (x, dy) → dx
+	kGen                         // (t, hw, hb, codes) → w: a hypernetwork head for one node
+	kGenGradT                    // (codes, hw, dw) → dt
+	kGenGradW                    // (t, codes, dw) → dhw
+	kGenGradB                    // (codes, dw) → dhb
+	kSum                         // (t_0 … t_{K-1}, adj) → Σ_k adj[b, row, from+k]·t_k[b]
+	kSumGrad                     // (adj, dy) → dt_term
+	kMaxPool2                    // x → 2×2 max pooling, stride 2
+	kMaxPool2Grad                // (x, dy) → dx
 )
 
-var tgtKindNames = [...]string{"Conv", "ConvGradX", "ConvGradW", "Edge", "EdgeGradX", "EdgeGradW", "Pool2", "Pool2Grad", "Norm", "NormGrad", "Gen", "GenGradT", "GenGradW", "GenGradB"}
+var tgtKindNames = [...]string{"Conv", "ConvGradX", "ConvGradW", "Edge", "EdgeGradX", "EdgeGradW", "Pool2", "Pool2Grad", "Norm", "NormGrad", "Gen", "GenGradT", "GenGradW", "GenGradB", "Sum", "SumGrad", "MaxPool2", "MaxPool2Grad"}
 
 // tgtOp is one target-network op; its fields are its attributes.
 type tgtOp struct {
@@ -70,13 +79,17 @@ type tgtOp struct {
 	// hidden width and output size of the head.
 	match        [4]int
 	hidden, size int
+	// kSum*: the row of the adjacency input this sum reads, the column of
+	// its first term, its number of terms, and (kSumGrad) the term whose
+	// gradient it is.
+	row, from, terms, term int
 }
 
 func (op tgtOp) outGeom() imgGeom {
 	switch op.kind {
 	case kConv:
 		return imgGeom{op.geo.P, convOut(op.geo.S, op.k, op.stride), op.geo.C}
-	case kPool2:
+	case kPool2, kMaxPool2:
 		return imgGeom{op.geo.P, op.geo.S / 2, op.geo.C}
 	}
 	return op.geo
@@ -135,6 +148,36 @@ func targetNorm(x *G.Node, geo imgGeom) (*G.Node, error) {
 	return G.ApplyOp(tgtOp{kind: kNorm, geo: geo}, x)
 }
 
+// targetMaxPool2 is 2×2 max pooling with stride 2 (NB101's downsampling
+// between stacks).
+func targetMaxPool2(x *G.Node, geo imgGeom) (*G.Node, error) {
+	s := x.Shape()
+	if len(s) != 3 || s[1] != geo.M() || s[2] != geo.C || geo.S%2 != 0 {
+		return nil, fmt.Errorf("hypernas: 2×2 max pooling of %v, geometry %+v", s, geo)
+	}
+	return G.ApplyOp(tgtOp{kind: kMaxPool2, geo: geo}, x)
+}
+
+// targetAdjSum sums feature maps by per-architecture coefficients: y[b] =
+// Σ_k adj[b, row, from+k]·terms[k][b], adj (B, R, N) bound per batch
+// (0/1 entries of the cells' adjacency). Zero coefficients are skipped, so
+// an absent edge costs nothing and contributes exactly nothing. One fused
+// op instead of stacking the terms for a BatchedMatMul, which would copy
+// every term once more per step.
+func targetAdjSum(terms []*G.Node, adj *G.Node, geo imgGeom, row, from int) (*G.Node, error) {
+	as := adj.Shape()
+	if len(terms) == 0 || len(as) != 3 || row < 0 || row >= as[1] || from < 0 || from+len(terms) > as[2] {
+		return nil, fmt.Errorf("hypernas: sum of %d terms by row %d, columns %d… of adjacency %v", len(terms), row, from, as)
+	}
+	for _, t := range terms {
+		s := t.Shape()
+		if len(s) != 3 || s[0] != as[0] || s[1] != geo.M() || s[2] != geo.C || t.Dtype() != adj.Dtype() {
+			return nil, fmt.Errorf("hypernas: summing feature maps %v (%v) with adjacency %v (%v), geometry %+v", s, t.Dtype(), as, adj.Dtype(), geo)
+		}
+	}
+	return G.ApplyOp(tgtOp{kind: kSum, geo: geo, row: row, from: from, terms: len(terms)}, append(append(G.Nodes(nil), terms...), adj)...)
+}
+
 func checkWeights(w, x *G.Node, geo imgGeom, k int) error {
 	xs, ws := x.Shape(), w.Shape()
 	if len(xs) != 3 || xs[1] != geo.M() || xs[2] != geo.C {
@@ -151,28 +194,43 @@ func checkWeights(w, x *G.Node, geo imgGeom, k int) error {
 
 // tgtSig lists, per kind, the dimensions of the inputs then of the output.
 var tgtSig = [...][]int{
-	kConv:      {3, 2, 3},
-	kConvGradX: {3, 2, 3, 3},
-	kConvGradW: {3, 3, 2},
-	kEdge:      {3, 2, 2, 2, 3},
-	kEdgeGradX: {3, 2, 2, 2, 3, 3},
-	kEdgeGradW: {3, 2, 3, 2},
-	kPool2:     {3, 3},
-	kPool2Grad: {3, 3},
-	kNorm:      {3, 3},
-	kNormGrad:  {3, 3, 3},
-	kGen:       {3, 2, 2, 2, 2},
-	kGenGradT:  {2, 2, 2, 3},
-	kGenGradW:  {3, 2, 2, 2},
-	kGenGradB:  {2, 2, 2},
+	kConv:         {3, 2, 3},
+	kConvGradX:    {3, 2, 3, 3},
+	kConvGradW:    {3, 3, 2},
+	kEdge:         {3, 2, 2, 2, 3},
+	kEdgeGradX:    {3, 2, 2, 2, 3, 3},
+	kEdgeGradW:    {3, 2, 3, 2},
+	kPool2:        {3, 3},
+	kPool2Grad:    {3, 3},
+	kNorm:         {3, 3},
+	kNormGrad:     {3, 3, 3},
+	kGen:          {3, 2, 2, 2, 2},
+	kGenGradT:     {2, 2, 2, 3},
+	kGenGradW:     {3, 2, 2, 2},
+	kGenGradB:     {2, 2, 2},
+	kSumGrad:      {3, 3, 3},
+	kMaxPool2:     {3, 3},
+	kMaxPool2Grad: {3, 3, 3},
 }
 
-func (op tgtOp) Arity() int { return len(tgtSig[op.kind]) - 1 }
+// sig is tgtSig of op's kind; a sum has one input per term.
+func (op tgtOp) sig() []int {
+	if op.kind == kSum {
+		s := make([]int, op.terms+2)
+		for i := range s {
+			s[i] = 3
+		}
+		return s
+	}
+	return tgtSig[op.kind]
+}
+
+func (op tgtOp) Arity() int { return len(op.sig()) - 1 }
 
 func (op tgtOp) Type() hm.Type {
 	a := hm.TypeVariable('a')
 	var ts []hm.Type
-	for _, d := range tgtSig[op.kind] {
+	for _, d := range op.sig() {
 		ts = append(ts, G.TensorType{Dims: d, Of: a})
 	}
 	return hm.NewFnType(ts...)
@@ -180,7 +238,7 @@ func (op tgtOp) Type() hm.Type {
 
 func (op tgtOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 	s, ok := ds[0].(tensor.Shape)
-	if !ok || len(s) != tgtSig[op.kind][0] {
+	if !ok || len(s) != op.sig()[0] {
 		return nil, fmt.Errorf("%v: input shape %v", op, ds[0])
 	}
 	B := s[0]
@@ -195,7 +253,7 @@ func (op tgtOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 		return tensor.Shape{op.hidden, op.size}, nil
 	case kGenGradB:
 		return tensor.Shape{1, op.size}, nil
-	case kPool2Grad:
+	case kPool2Grad, kMaxPool2Grad:
 		return tensor.Shape{B, op.geo.M(), op.geo.C}, nil
 	}
 	o := op.outGeom()
@@ -236,8 +294,14 @@ func (op tgtOp) UsePreallocDo(prealloc G.Value, vs ...G.Value) (G.Value, error) 
 func (tgtOp) ReturnsPtr() bool     { return false }
 func (tgtOp) CallsExtern() bool    { return false }
 func (tgtOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes every field: Gorgonia takes two nodes with equal op
+// hashes and equal children for one (ExprGraph.AddNode returns the first),
+// so the hash must tell apart, e.g., the gradients of a sum's terms, which
+// differ only in term.
 func (op tgtOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "hypernas.target.%s%+v", tgtKindNames[op.kind], op)
+	type fields tgtOp // without String, which %+v would call
+	fmt.Fprintf(h, "hypernas.target.%s%+v", tgtKindNames[op.kind], fields(op))
 }
 func (op tgtOp) Hashcode() uint32 {
 	h := fnv.New32a()
@@ -254,10 +318,16 @@ func (op tgtOp) DiffWRT(n int) []bool {
 		return []bool{true, true}
 	case kEdge:
 		return []bool{true, true, true, false}
-	case kPool2, kNorm:
+	case kPool2, kNorm, kMaxPool2:
 		return []bool{true}
 	case kGen:
 		return []bool{true, true, true, false}
+	case kSum:
+		d := make([]bool, op.terms+1)
+		for i := range op.terms {
+			d[i] = true
+		}
+		return d
 	}
 	return make([]bool, n)
 }
@@ -325,6 +395,26 @@ func (op tgtOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 			return nil, err
 		}
 		return G.Nodes{dx}, nil
+	case kMaxPool2:
+		gp := op
+		gp.kind = kMaxPool2Grad
+		dx, err := G.ApplyOp(gp, in[0], grad)
+		if err != nil {
+			return nil, err
+		}
+		return G.Nodes{dx}, nil
+	case kSum:
+		res := make(G.Nodes, op.terms+1) // no gradient for the adjacency
+		for k := range op.terms {
+			gs := op
+			gs.kind, gs.term = kSumGrad, k
+			d, err := G.ApplyOp(gs, in[op.terms], grad)
+			if err != nil {
+				return nil, err
+			}
+			res[k] = d
+		}
+		return res, nil
 	}
 	return nil, fmt.Errorf("%v is not differentiable", op)
 }
@@ -345,15 +435,25 @@ func runTgt[T float](op tgtOp, vs []G.Value, out tensor.Tensor) error {
 		cv := conv[T]{geo: g, k: op.k, stride: op.stride, relu: op.relu, sc: &sc}
 		size := op.k * op.k * g.C * g.C
 		x := data[T](vs[0])
+		// An all-zero weight row (hyperGen's output for an architecture
+		// that does not use the convolution, such as an NB101 input
+		// projection that is not an edge) gives y = 0 and dx = 0, and an
+		// all-zero dy gives dW = 0: skipped, since the outputs start zeroed.
 		for b := 0; b < B; b++ {
 			xb := x[b*g.M()*g.C : (b+1)*g.M()*g.C]
 			switch op.kind {
 			case kConv:
-				cv.forward(xb, wrow(data[T](vs[1]), b, size), o[b*og.M()*g.C:(b+1)*og.M()*g.C])
+				if w := wrow(data[T](vs[1]), b, size); !allZero(w) {
+					cv.forward(xb, w, o[b*og.M()*g.C:(b+1)*og.M()*g.C])
+				}
 			case kConvGradX:
-				cv.backwardX(xb, wrow(data[T](vs[1]), b, size), data[T](vs[2])[b*og.M()*g.C:(b+1)*og.M()*g.C], o[b*g.M()*g.C:(b+1)*g.M()*g.C])
+				if w := wrow(data[T](vs[1]), b, size); !allZero(w) {
+					cv.backwardX(xb, w, data[T](vs[2])[b*og.M()*g.C:(b+1)*og.M()*g.C], o[b*g.M()*g.C:(b+1)*g.M()*g.C])
+				}
 			case kConvGradW:
-				cv.backwardW(xb, data[T](vs[1])[b*og.M()*g.C:(b+1)*og.M()*g.C], wrow(o, b, size))
+				if dy := data[T](vs[1])[b*og.M()*g.C : (b+1)*og.M()*g.C]; !allZero(dy) {
+					cv.backwardW(xb, dy, wrow(o, b, size))
+				}
 			}
 		}
 	case kEdge, kEdgeGradX, kEdgeGradW:
@@ -382,6 +482,8 @@ func runTgt[T float](op tgtOp, vs []G.Value, out tensor.Tensor) error {
 					conv[T]{geo: g, k: 3, stride: 1, relu: true, sc: &sc}.forward(xb, wrow(data[T](vs[2]), b, 9*g.C*g.C), ob)
 				case op.codes.pool:
 					pool3Forward(xb, ob, g)
+				case op.codes.maxPool:
+					maxPool3(xb, nil, ob, g)
 				}
 			case kEdgeGradX:
 				dy := data[T](vs[4])[b*n : (b+1)*n]
@@ -394,6 +496,8 @@ func runTgt[T float](op tgtOp, vs []G.Value, out tensor.Tensor) error {
 					conv[T]{geo: g, k: 3, stride: 1, relu: true, sc: &sc}.backwardX(xb, wrow(data[T](vs[2]), b, 9*g.C*g.C), dy, ob)
 				case op.codes.pool:
 					pool3Backward(dy, ob, g)
+				case op.codes.maxPool:
+					maxPool3(xb, dy, ob, g)
 				}
 			case kEdgeGradW:
 				dy := data[T](vs[2])[b*n : (b+1)*n]
@@ -413,6 +517,45 @@ func runTgt[T float](op tgtOp, vs []G.Value, out tensor.Tensor) error {
 				pool2(o[b*g.M()*g.C:(b+1)*g.M()*g.C], in[b*og.M()*g.C:(b+1)*og.M()*g.C], g, true)
 			}
 		}
+	case kMaxPool2, kMaxPool2Grad:
+		og := imgGeom{g.P, g.S / 2, g.C}
+		x := data[T](vs[0])
+		for b := 0; b < B; b++ {
+			xb := x[b*g.M()*g.C : (b+1)*g.M()*g.C]
+			if op.kind == kMaxPool2 {
+				maxPool2(xb, nil, o[b*og.M()*g.C:(b+1)*og.M()*g.C], g)
+			} else {
+				maxPool2(xb, data[T](vs[1])[b*og.M()*g.C:(b+1)*og.M()*g.C], o[b*g.M()*g.C:(b+1)*g.M()*g.C], g)
+			}
+		}
+	case kSum, kSumGrad:
+		ai := 0
+		if op.kind == kSum {
+			ai = op.terms
+		}
+		adj, as := data[T](vs[ai]), vs[ai].Shape()
+		coef := func(b, k int) T { return adj[(b*as[1]+op.row)*as[2]+op.from+k] }
+		n := g.M() * g.C
+		for b := 0; b < B; b++ {
+			ob := o[b*n : (b+1)*n]
+			if op.kind == kSumGrad {
+				if c := coef(b, op.term); c != 0 {
+					for i, v := range data[T](vs[1])[b*n : (b+1)*n] {
+						ob[i] = c * v
+					}
+				}
+				continue
+			}
+			for k := range op.terms {
+				c := coef(b, k)
+				if c == 0 {
+					continue
+				}
+				for i, v := range data[T](vs[k])[b*n : (b+1)*n] {
+					ob[i] += c * v
+				}
+			}
+		}
 	case kGen, kGenGradT, kGenGradW, kGenGradB:
 		runGen(op, vs, o)
 	case kNorm, kNormGrad:
@@ -428,6 +571,15 @@ func runTgt[T float](op tgtOp, vs []G.Value, out tensor.Tensor) error {
 		}
 	}
 	return nil
+}
+
+func allZero[T float](v []T) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // normEps keeps the RMS of an all-zero map (a cell of none ops) away from 0.
@@ -683,6 +835,70 @@ func pool2[T float](x, y []T, g imgGeom, back bool) {
 						} else {
 							o[i] += src[i] / 4
 						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// maxPool3 is NB101's maxpool3x3: stride 1, padding 1, the maximum over
+// the window's positions inside the image (TensorFlow's "SAME" padding
+// never selects a padded position). With dy nil it writes the pooled map
+// into out; otherwise it writes the gradient dx into out (zeroed first):
+// each output's gradient goes to the first position holding its window's
+// maximum.
+func maxPool3[T float](x, dy, out []T, g imgGeom) {
+	S, C := g.S, g.C
+	if dy != nil {
+		clear(out)
+	}
+	for p := 0; p < g.P; p++ {
+		img, o := x[p*S*S*C:(p+1)*S*S*C], out[p*S*S*C:(p+1)*S*S*C]
+		for oy := 0; oy < S; oy++ {
+			for ox := 0; ox < S; ox++ {
+				at := (oy*S + ox) * C
+				for c := 0; c < C; c++ {
+					best, arg := T(math.Inf(-1)), 0
+					for yy := max(oy-1, 0); yy <= min(oy+1, S-1); yy++ {
+						for xx := max(ox-1, 0); xx <= min(ox+1, S-1); xx++ {
+							if v := img[(yy*S+xx)*C+c]; v > best {
+								best, arg = v, (yy*S+xx)*C+c
+							}
+						}
+					}
+					if dy == nil {
+						o[at+c] = best
+					} else {
+						o[arg] += dy[p*S*S*C+at+c]
+					}
+				}
+			}
+		}
+	}
+}
+
+// maxPool2 is 2×2 max pooling with stride 2 of x (geometry g): with dy nil
+// it writes the pooled map into out; otherwise the gradient dx into out
+// (zeroed by the caller), each window's gradient to its first maximum.
+func maxPool2[T float](x, dy, out []T, g imgGeom) {
+	S, C, so := g.S, g.C, g.S/2
+	for p := 0; p < g.P; p++ {
+		img := x[p*S*S*C : (p+1)*S*S*C]
+		for oy := 0; oy < so; oy++ {
+			for ox := 0; ox < so; ox++ {
+				at := ((p*so+oy)*so + ox) * C
+				for c := 0; c < C; c++ {
+					best, arg := T(math.Inf(-1)), 0
+					for _, d := range [4][2]int{{0, 0}, {0, 1}, {1, 0}, {1, 1}} {
+						if v := img[((2*oy+d[0])*S+2*ox+d[1])*C+c]; v > best {
+							best, arg = v, ((2*oy+d[0])*S+2*ox+d[1])*C+c
+						}
+					}
+					if dy == nil {
+						out[at+c] = best
+					} else {
+						out[p*S*S*C+arg] += dy[at+c]
 					}
 				}
 			}

@@ -96,6 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	plotDir := fl.String("plot", "", "write PNG plots into this folder")
 	jsonOut := fl.Bool("json", false, "end stdout with one JSON line")
 	quiet := fl.Bool("quiet", false, "no progress on stderr")
+	rankLabels := fl.Bool("rank-labels", hypernas.Defaults().RankLabels, "train every row on the rank-Gauss transform of the labels (hypernas.WithRankLabels)")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -140,7 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := hypernas.FewShot{Train: *train, TrainMetric: space.TrainMetric, TestMetric: space.TestMetric, TestAll: space.TestAll}
 	var results []*rowResult
 	for _, r := range selected {
-		opts := []hypernas.Option{}
+		opts := []hypernas.Option{hypernas.WithRankLabels(*rankLabels)}
 		if *epochs > 0 {
 			opts = append(opts, hypernas.WithEpochs(*epochs))
 		}
@@ -215,7 +216,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *jsonOut {
-		return cli.WriteJSONLine(stdout, map[string]any{"space": space.Name, "seeds": seeds, "rows": results})
+		return cli.WriteJSONLine(stdout, map[string]any{"space": space.Name, "seeds": seeds, "rank_labels": *rankLabels, "rows": results})
 	}
 	return nil
 }

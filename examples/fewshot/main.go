@@ -32,6 +32,7 @@ type summary struct {
 	Train          int       `json:"train"`
 	Seeds          []uint64  `json:"seeds"`
 	Epochs         int       `json:"epochs"`
+	RankLabels     bool      `json:"rank_labels"`
 	KendallTau     float64   `json:"kendall_tau"`
 	KendallTauStd  float64   `json:"kendall_tau_std"`
 	KendallTaus    []float64 `json:"kendall_taus"`
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		auxMax     = flag.Int("aux-max", 0, "use only the first n auxiliary images (0: all)")
 		weighting  = flag.String("weighting", "fixed", "multi-task weighting of L_pred and L_hyper: fixed, uncertainty or adaptive")
 		auxWeight  = flag.Float64("aux-weight", 1, "weight of L_hyper with -weighting fixed")
+		rankLabels = flag.Bool("rank-labels", hypernas.Defaults().RankLabels, "train on the rank-Gauss transform of the labels (robust to failed runs such as NB101's 9.5 % cells)")
+		auxSampled = flag.Bool("aux-sampled", false, "train the auxiliary task on unlabelled architectures sampled from the space instead of the labelled batch")
 		q          = flag.Float64("q", 1.5, "preference coefficient of -weighting adaptive")
 		lossKind   loss.Kind
 	)
@@ -144,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *dropout >= 0 {
 		opts = append(opts, hypernas.WithDropout(*dropout))
 	}
-	opts = append(opts, hypernas.WithWorkers(*maxWorkers), hypernas.WithLoss(lossKind))
+	opts = append(opts, hypernas.WithWorkers(*maxWorkers), hypernas.WithLoss(lossKind), hypernas.WithRankLabels(*rankLabels))
 	fs := hypernas.FewShot{Train: *train, TrainMetric: space.TrainMetric, TestMetric: space.TestMetric, TestAll: space.TestAll}
 	if *trainMet != "" {
 		fs.TrainMetric, fs.TestMetric = *trainMet, *trainMet
@@ -189,7 +192,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		opts = append(opts, hypernas.WithAux(task))
+		opts = append(opts, hypernas.WithAux(task), hypernas.WithAuxSampled(*auxSampled))
 		c := task.Config()
 		auxDesc = fmt.Sprintf("%s (%d images, %d×%d, %d per architecture; target %d channels, %d cells per stage)",
 			*auxName, task.Images().N, c.ImageSize, c.ImageSize, c.ImagesPerArch, c.Channels, c.CellsPerStage)
@@ -249,7 +252,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		taus, rhos, precs = append(taus, r.KendallTau), append(rhos, r.Spearman), append(precs, r.PrecisionAtK)
 		trainS, predS = append(trainS, r.TrainSeconds), append(predS, r.PredictSeconds)
 	}
-	s := summary{Space: space.Name, Model: *model, Loss: lossKind.String(), Train: *train, Seeds: seeds, Epochs: results[0].Report.Epochs,
+	s := summary{Space: space.Name, Model: *model, Loss: lossKind.String(), Train: *train, Seeds: seeds, Epochs: results[0].Report.Epochs, RankLabels: *rankLabels,
 		KendallTaus: taus, TopK: results[0].TopK, TestSize: results[0].Test, SpaceSize: spaceSize,
 		TrainSeconds: cli.Median(trainS), PredictSeconds: cli.Median(predS), TrainMetric: fs.TrainMetric, TestMetric: fs.TestMetric}
 	s.KendallTau, s.KendallTauStd = cli.MeanStd(taus)

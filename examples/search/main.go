@@ -139,6 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		maxCost    = flag.Float64("max-cost", math.Inf(1), "constraint: never query an architecture whose cost is above this (needs -objective)")
 		model      = flag.String("model", "hypernas-p", "predictor: hypernas-p (global encoding) or np (single cell)")
 		hidden     = flag.Int("hidden", 0, "predictor GCN hidden size (0: default)")
+		rankLabels = flag.Bool("rank-labels", hypernas.Defaults().RankLabels, "predictor trains on the rank-Gauss transform of the queried labels")
 		epochs     = flag.Int("epochs", 0, "first fit epochs (0: strategy default)")
 		retrain    = flag.Int("retrain-epochs", 0, "warm-started refit epochs (0: strategy default)")
 		initial    = flag.Int("initial", 0, "random queries before the first fit (0: strategy default)")
@@ -173,7 +174,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *strategies == "all" {
 		names = hypernas.StrategyNames()
 	}
-	popts := []hypernas.Option{hypernas.WithWorkers(*workers)}
+	popts := []hypernas.Option{hypernas.WithWorkers(*workers), hypernas.WithRankLabels(*rankLabels)}
 	switch *model {
 	case "hypernas-p":
 	case "np":
