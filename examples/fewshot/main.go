@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		auxChan    = flag.Int("aux-channels", 0, "target network width (0: default)")
 		auxCells   = flag.Int("aux-cells", 0, "target network cells per stage (0: default)")
 		auxMax     = flag.Int("aux-max", 0, "use only the first n auxiliary images (0: all)")
-		weighting  = flag.String("weighting", "fixed", "multi-task weighting of L_pred and L_hyper: fixed, uncertainty or adaptive")
+		weighting  = flag.String("weighting", "uncertainty", "multi-task weighting of L_pred and L_hyper: fixed, uncertainty or adaptive")
 		auxWeight  = flag.Float64("aux-weight", 1, "weight of L_hyper with -weighting fixed")
 		rankLabels = flag.Bool("rank-labels", hypernas.Defaults().RankLabels, "train on the rank-Gauss transform of the labels (robust to failed runs such as NB101's 9.5 % cells)")
 		auxSampled = flag.Bool("aux-sampled", false, "train the auxiliary task on unlabelled architectures sampled from the space instead of the labelled batch")

@@ -181,9 +181,7 @@ func Weighting(name string, auxWeight, q float64) (hypernas.WeightingFunc, error
 	case "fixed":
 		return hypernas.FixedWeights(1, auxWeight), nil
 	case "uncertainty":
-		return func(g *G.ExprGraph, tasks int, dt tensor.Dtype) (loss.Weighting, error) {
-			return loss.NewUncertainty(g, tasks, dt)
-		}, nil
+		return hypernas.UncertaintyWeights(), nil
 	case "adaptive":
 		return func(g *G.ExprGraph, tasks int, dt tensor.Dtype) (loss.Weighting, error) {
 			return loss.NewAdaptive(g, tasks, dt, q)
