@@ -210,6 +210,13 @@ func hyperSetupSeqs(t testing.TB, space searchspace.SearchSpace, seqs []searchsp
 // path: L_hyper → target network → hypernetwork → GCN encoder.
 func TestHyperGradient(t *testing.T) {
 	g, enc, ag := hyperSetup(t, 3, tensor.Float64, WithTargetChannels(2), WithImageSize(4), WithImagesPerArch(2), WithHyperHidden(4), WithCellsPerStage(2))
+	checkHyperGradient(t, g, enc, ag)
+}
+
+// checkHyperGradient checks 6 entries of every encoder and auxiliary
+// parameter of L_hyper against finite differences.
+func checkHyperGradient(t *testing.T, g *G.ExprGraph, enc *encoding.Encoder, ag AuxGraph) {
+	t.Helper()
 	wrt := append(append(G.Nodes(nil), enc.Learnables...), ag.Learnables()...)
 	res, err := gradcheck.Check(g, ag.Loss(), wrt, 6, 1e-6, rand.New(rand.NewPCG(7, 7)), nil)
 	require.NoError(t, err)
