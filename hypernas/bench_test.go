@@ -34,8 +34,13 @@ func syntheticLabels(archs []searchspace.Arch) []float64 {
 // options; the graph is compiled once outside the timed loop.
 func BenchmarkTrainStepNB201(b *testing.B) {
 	space := nasbench201.New()
-	archs := sampleArchs(space, 78, 1)
-	p, err := NewPredictor(space)
+	benchTrainSteps(b, space, sampleArchs(space, 78, 1))
+}
+
+// benchTrainSteps times training steps of a predictor with opts on archs;
+// the graph is compiled once outside the timed loop.
+func benchTrainSteps(b *testing.B, space searchspace.SearchSpace, archs []searchspace.Arch, opts ...Option) {
+	p, err := NewPredictor(space, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -29,29 +29,6 @@ func benchJointStep(b *testing.B, space searchspace.SearchSpace) {
 		name string
 		opts []Option
 	}{{"pred", nil}, {"joint", []Option{WithAux(task)}}} {
-		b.Run(c.name, func(b *testing.B) {
-			p, err := NewPredictor(space, c.opts...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			seqs, err := p.EncodeAll(archs)
-			if err != nil {
-				b.Fatal(err)
-			}
-			t, err := p.newTrainer(seqs, syntheticLabels(archs))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer t.close()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if i%t.stepsPerEpoch == 0 {
-					t.shuffle()
-				}
-				if _, _, err := t.step(i % t.stepsPerEpoch); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		b.Run(c.name, func(b *testing.B) { benchTrainSteps(b, space, archs, c.opts...) })
 	}
 }

@@ -134,7 +134,9 @@ func WithLoss(k loss.Kind) Option { return func(o *Options) { o.Loss = k } }
 // WithMargin sets the margin of the pairwise hinge loss.
 func WithMargin(m float64) Option { return func(o *Options) { o.Margin = m } }
 
-// WithNormalize turns z-scoring of training labels on or off.
+// WithNormalize turns z-scoring of training labels on or off; it applies
+// only with WithRankLabels(false), since rank-Gauss labels are already on a
+// unit scale.
 func WithNormalize(on bool) Option { return func(o *Options) { o.Normalize = on } }
 
 // WithRankLabels makes training use the rank-Gauss transform of the labels:

@@ -200,12 +200,14 @@ func (p *Predictor) fitSequences(ctx context.Context, seqs []searchspace.Sequenc
 			p.std = 1
 		}
 	}
-	y := make([]float64, len(labels))
-	for i, v := range labels {
-		y[i] = (v - p.mean) / p.std
-	}
+	var y []float64
 	if o.RankLabels {
 		y = rankGauss(labels)
+	} else {
+		y = make([]float64, len(labels))
+		for i, v := range labels {
+			y[i] = (v - p.mean) / p.std
+		}
 	}
 	t, err := p.newTrainer(seqs, y)
 	if err != nil {
