@@ -48,6 +48,12 @@ func WithAux(t AuxTask) Option { return func(o *Options) { o.Aux = t } }
 // unlabelled architectures sampled from the space, a new batch every step.
 func WithAuxSampled(on bool) Option { return func(o *Options) { o.AuxSampled = on } }
 
+// WithAuxWarmup sets Options.AuxWarmup: before the labelled training, the
+// encoder and the auxiliary task (and only they) train for steps steps on
+// batches of unlabelled architectures sampled from the space. It is
+// semi-supervised pre-training of the shared encoder; it needs WithAux.
+func WithAuxWarmup(steps int) Option { return func(o *Options) { o.AuxWarmup = steps } }
+
 // WithWeighting sets how the prediction loss and the auxiliary loss are
 // combined; the default is UncertaintyWeights().
 func WithWeighting(f WeightingFunc) Option { return func(o *Options) { o.Weighting = f } }

@@ -66,6 +66,10 @@ type Options struct {
 	// the labelled batch: the task needs no labels, so the encoder sees
 	// many more architectures than the few labelled ones.
 	AuxSampled bool
+	// AuxWarmup is a number of steps that train the encoder and the
+	// auxiliary task alone, on architectures sampled from the space, before
+	// the labelled training starts (see WithAuxWarmup).
+	AuxWarmup int
 	// Progress, if set, is called after every epoch with the mean
 	// training loss of that epoch.
 	Progress func(epoch int, loss float64)
@@ -192,6 +196,8 @@ func (o Options) validate() error {
 	check(lerr == nil, "unknown loss %v", o.Loss)
 	check(o.Margin >= 0, "margin %g < 0", o.Margin)
 	check(o.Encoding == Global || o.Encoding == SingleCell, "unknown encoding %d", o.Encoding)
+	check(o.AuxWarmup >= 0, "auxiliary warm-up %d steps < 0", o.AuxWarmup)
+	check(o.AuxWarmup == 0 || o.Aux != nil, "auxiliary warm-up of %d steps without an auxiliary task (WithAux)", o.AuxWarmup)
 	if len(bad) > 0 {
 		return fmt.Errorf("%w: %s", ErrBadOption, strings.Join(bad, "; "))
 	}

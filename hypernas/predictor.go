@@ -138,6 +138,9 @@ type TrainReport struct {
 	Pareto loss.ParetoTracker
 	// TaskWeights are the multi-task weights of the last step.
 	TaskWeights []float64
+	// WarmupLosses is the auxiliary loss of the warm-up (WithAuxWarmup),
+	// the mean of every block of up to 100 steps.
+	WarmupLosses []float64
 	Duration    time.Duration
 	LabelMean   float64
 	LabelStd    float64
@@ -209,13 +212,21 @@ func (p *Predictor) fitSequences(ctx context.Context, seqs []searchspace.Sequenc
 			y[i] = (v - p.mean) / p.std
 		}
 	}
+	rep = &TrainReport{Epochs: o.Epochs, LabelMean: p.mean, LabelStd: p.std}
+	if o.Aux != nil && o.AuxWarmup > 0 {
+		if rep.WarmupLosses, err = p.warmupAux(ctx); err != nil {
+			return rep, err
+		}
+	}
 	t, err := p.newTrainer(seqs, y)
 	if err != nil {
-		return nil, err
+		return rep, err
 	}
 	defer t.close()
 	defer recoverTo(&err, "training")
-	rep = &TrainReport{Epochs: o.Epochs, LabelMean: p.mean, LabelStd: p.std}
+	// The auxiliary task's data iterator goes on from where the warm-up
+	// left it.
+	t.steps = o.AuxWarmup
 	for epoch := 0; epoch < o.Epochs; epoch++ {
 		if err := ctx.Err(); err != nil {
 			return rep, err

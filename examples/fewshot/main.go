@@ -50,6 +50,9 @@ type summary struct {
 	Weighting string `json:"weighting,omitempty"`
 	// AuxLoss is the mean over seeds of the last epoch's L_hyper.
 	AuxLoss float64 `json:"aux_loss,omitempty"`
+	// AuxSampled and AuxWarmup echo -aux-sampled and -aux-warmup.
+	AuxSampled bool `json:"aux_sampled,omitempty"`
+	AuxWarmup  int  `json:"aux_warmup,omitempty"`
 }
 
 func main() {
@@ -94,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		auxWeight  = flag.Float64("aux-weight", 1, "weight of L_hyper with -weighting fixed")
 		rankLabels = flag.Bool("rank-labels", hypernas.Defaults().RankLabels, "train on the rank-Gauss transform of the labels (robust to failed runs such as NB101's 9.5 % cells)")
 		auxSampled = flag.Bool("aux-sampled", false, "train the auxiliary task on unlabelled architectures sampled from the space instead of the labelled batch")
+		auxWarmup  = flag.Int("aux-warmup", 0, "steps of the auxiliary task alone, on sampled unlabelled architectures, before the labelled training (-model hypernas)")
 		q          = flag.Float64("q", 1.5, "preference coefficient of -weighting adaptive")
 		lossKind   loss.Kind
 	)
@@ -121,6 +125,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts = append(opts, hypernas.WithEncoding(hypernas.SingleCell))
 	default:
 		return fmt.Errorf("unknown model %q (known: hypernas, hypernas-p, np)", *model)
+	}
+	if *model != "hypernas" && (*auxSampled || *auxWarmup != 0) {
+		return fmt.Errorf("-aux-sampled and -aux-warmup need -model hypernas, not %s", *model)
 	}
 	if *model == "hypernas" {
 		wf, err := cli.Weighting(*weighting, *auxWeight, *q)
@@ -192,7 +199,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		opts = append(opts, hypernas.WithAux(task), hypernas.WithAuxSampled(*auxSampled))
+		opts = append(opts, hypernas.WithAux(task), hypernas.WithAuxSampled(*auxSampled), hypernas.WithAuxWarmup(*auxWarmup))
 		c := task.Config()
 		auxDesc = fmt.Sprintf("%s (%d images, %d×%d, %d per architecture; target %d channels, %d cells per stage)",
 			*auxName, task.Images().N, c.ImageSize, c.ImageSize, c.ImagesPerArch, c.Channels, c.CellsPerStage)
@@ -228,6 +235,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if n := len(res.Report.AuxLosses); n > 0 {
 				fmt.Fprintf(stderr, ", L_hyper %.3f → %.3f, task weights %.3g", res.Report.AuxLosses[0], res.Report.AuxLosses[n-1], res.Report.TaskWeights)
 			}
+			if w := res.Report.WarmupLosses; len(w) > 0 {
+				fmt.Fprintf(stderr, ", warm-up L_hyper %.3f → %.3f", w[0], w[len(w)-1])
+			}
 			fmt.Fprintln(stderr)
 		}
 		results = append(results, res)
@@ -257,7 +267,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		TrainSeconds: cli.Median(trainS), PredictSeconds: cli.Median(predS), TrainMetric: fs.TrainMetric, TestMetric: fs.TestMetric}
 	s.KendallTau, s.KendallTauStd = cli.MeanStd(taus)
 	if *model == "hypernas" {
-		s.Aux, s.Weighting = *auxName, *weighting
+		s.Aux, s.Weighting, s.AuxSampled, s.AuxWarmup = *auxName, *weighting, *auxSampled, *auxWarmup
 		var last []float64
 		for _, r := range results {
 			if n := len(r.Report.AuxLosses); n > 0 {
