@@ -141,9 +141,9 @@ type TrainReport struct {
 	// WarmupLosses is the auxiliary loss of the warm-up (WithAuxWarmup),
 	// the mean of every block of up to 100 steps.
 	WarmupLosses []float64
-	Duration    time.Duration
-	LabelMean   float64
-	LabelStd    float64
+	Duration     time.Duration
+	LabelMean    float64
+	LabelStd     float64
 }
 
 // Fit trains the predictor on labelled architectures (labels such as
