@@ -54,6 +54,10 @@ func WithAuxSampled(on bool) Option { return func(o *Options) { o.AuxSampled = o
 // semi-supervised pre-training of the shared encoder; it needs WithAux.
 func WithAuxWarmup(steps int) Option { return func(o *Options) { o.AuxWarmup = steps } }
 
+// WithAuxLearningRate sets Options.AuxLearningRate, the learning rate of
+// the auxiliary task's own parameters (0: the predictor's).
+func WithAuxLearningRate(lr float64) Option { return func(o *Options) { o.AuxLearningRate = lr } }
+
 // WithWeighting sets how the prediction loss and the auxiliary loss are
 // combined; the default is UncertaintyWeights().
 func WithWeighting(f WeightingFunc) Option { return func(o *Options) { o.Weighting = f } }

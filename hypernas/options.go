@@ -70,6 +70,11 @@ type Options struct {
 	// auxiliary task alone, on architectures sampled from the space, before
 	// the labelled training starts (see WithAuxWarmup).
 	AuxWarmup int
+	// AuxLearningRate is the Adam learning rate of the auxiliary task's own
+	// parameters (the hypernetwork and the target network's stem and
+	// classifier); 0 means LearningRate. The shared encoder always trains
+	// at LearningRate.
+	AuxLearningRate float64
 	// Progress, if set, is called after every epoch with the mean
 	// training loss of that epoch.
 	Progress func(epoch int, loss float64)
@@ -196,6 +201,7 @@ func (o Options) validate() error {
 	check(lerr == nil, "unknown loss %v", o.Loss)
 	check(o.Margin >= 0, "margin %g < 0", o.Margin)
 	check(o.Encoding == Global || o.Encoding == SingleCell, "unknown encoding %d", o.Encoding)
+	check(o.AuxLearningRate >= 0, "auxiliary learning rate %g < 0", o.AuxLearningRate)
 	check(o.AuxWarmup >= 0, "auxiliary warm-up %d steps < 0", o.AuxWarmup)
 	check(o.AuxWarmup == 0 || o.Aux != nil, "auxiliary warm-up of %d steps without an auxiliary task (WithAux)", o.AuxWarmup)
 	if len(bad) > 0 {

@@ -270,8 +270,7 @@ type trainer struct {
 	pl            *predLoss
 	aux           *auxParts
 	vm            G.VM
-	solver        G.Solver
-	vg            []G.ValueGrad
+	upd           *updater
 	batch         *encoding.Batch
 	rng           *rand.Rand
 	perm          []int
@@ -302,6 +301,7 @@ func (p *Predictor) newTrainer(seqs []searchspace.Sequence, y []float64) (t *tra
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x7a1))
 	cost, learnables := pl.cost, m.learnables
+	var auxLearnables G.Nodes
 	// With AuxSampled the auxiliary task reads a second encoder, in the
 	// same graph and on the same weights, fed with sampled architectures.
 	auxEnc := m.enc
@@ -316,14 +316,15 @@ func (p *Predictor) newTrainer(seqs []searchspace.Sequence, y []float64) (t *tra
 	}
 	if aux != nil {
 		cost = aux.total
-		learnables = append(append(append(G.Nodes(nil), learnables...), aux.graph.Learnables()...), aux.weighting.Params()...)
+		learnables = append(append(G.Nodes(nil), learnables...), aux.weighting.Params()...)
+		auxLearnables = aux.graph.Learnables()
 	}
-	vm, solver, err := compile(m.g, cost, learnables, o)
+	vm, err := compile(m.g, cost, append(append(G.Nodes(nil), learnables...), auxLearnables...), o)
 	if err != nil {
 		return nil, err
 	}
-	t = &trainer{p: p, seqs: seqs, y: y, m: m, pl: pl, aux: aux, vm: vm, solver: solver,
-		vg: G.NodesToValueGrads(learnables), batch: encoding.NewBatch(p.shape, B), rng: rng,
+	t = &trainer{p: p, seqs: seqs, y: y, m: m, pl: pl, aux: aux, vm: vm, upd: newUpdater(o, learnables, auxLearnables),
+		batch: encoding.NewBatch(p.shape, B), rng: rng,
 		perm: make([]int, len(seqs)), bseqs: make([]searchspace.Sequence, B), by: make([]float64, B),
 		B: B, stepsPerEpoch: (len(seqs) + B - 1) / B}
 	for i := range t.perm {
@@ -388,7 +389,7 @@ func (t *trainer) step(s int) (predLoss, auxLoss float64, err error) {
 			return 0, 0, fmt.Errorf("%w at step %d (auxiliary loss %v)", ErrNonFinite, s, auxLoss)
 		}
 	}
-	if err := t.solver.Step(t.vg); err != nil {
+	if err := t.upd.step(); err != nil {
 		return 0, 0, err
 	}
 	t.steps++
@@ -435,22 +436,53 @@ func checkHashes(g *G.ExprGraph) error {
 	return nil
 }
 
-func compile(g *G.ExprGraph, cost *G.Node, learnables G.Nodes, o Options) (G.VM, G.Solver, error) {
+func compile(g *G.ExprGraph, cost *G.Node, learnables G.Nodes, o Options) (G.VM, error) {
 	if _, err := G.Grad(cost, learnables...); err != nil {
-		return nil, nil, fmt.Errorf("hypernas: gradient: %w", err)
+		return nil, fmt.Errorf("hypernas: gradient: %w", err)
 	}
 	if err := checkHashes(g); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	vm := G.NewTapeMachine(g, G.BindDualValues(learnables...))
-	sopts := []G.SolverOpt{G.WithLearnRate(o.LearningRate)}
-	if o.WeightDecay > 0 {
-		sopts = append(sopts, G.WithL2Reg(o.WeightDecay))
+	return G.NewTapeMachine(g, G.BindDualValues(learnables...)), nil
+}
+
+// updater is Adam over the learnables of a training graph in two groups:
+// the predictor's own (encoder, head, multi-task weights) at
+// Options.LearningRate, and the auxiliary task's (hypernetwork, target
+// network) at Options.AuxLearningRate when that is set. Each group has its
+// own Adam state.
+type updater struct {
+	solvers []G.Solver
+	groups  [][]G.ValueGrad
+}
+
+func newUpdater(o Options, main, aux G.Nodes) *updater {
+	solver := func(lr float64) G.Solver {
+		sopts := []G.SolverOpt{G.WithLearnRate(lr)}
+		if o.WeightDecay > 0 {
+			sopts = append(sopts, G.WithL2Reg(o.WeightDecay))
+		}
+		if o.ClipNorm > 0 {
+			sopts = append(sopts, G.WithClip(o.ClipNorm))
+		}
+		return G.NewAdamSolver(sopts...)
 	}
-	if o.ClipNorm > 0 {
-		sopts = append(sopts, G.WithClip(o.ClipNorm))
+	if o.AuxLearningRate <= 0 || len(aux) == 0 {
+		all := append(append(G.Nodes(nil), main...), aux...)
+		return &updater{solvers: []G.Solver{solver(o.LearningRate)}, groups: [][]G.ValueGrad{G.NodesToValueGrads(all)}}
 	}
-	return vm, G.NewAdamSolver(sopts...), nil
+	return &updater{solvers: []G.Solver{solver(o.LearningRate), solver(o.AuxLearningRate)},
+		groups: [][]G.ValueGrad{G.NodesToValueGrads(main), G.NodesToValueGrads(aux)}}
+}
+
+// step applies one update from the gradients of the last run.
+func (u *updater) step() error {
+	for i, s := range u.solvers {
+		if err := s.Step(u.groups[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // predLoss is the prediction loss of a training graph (loss.PredLoss) and

@@ -32,13 +32,12 @@ func (p *Predictor) warmupAux(ctx context.Context) (losses []float64, err error)
 	}
 	var val G.Value
 	G.Read(ag.Loss(), &val)
-	learnables := append(append(G.Nodes(nil), enc.Learnables...), ag.Learnables()...)
-	vm, solver, err := compile(g, ag.Loss(), learnables, o)
+	vm, err := compile(g, ag.Loss(), append(append(G.Nodes(nil), enc.Learnables...), ag.Learnables()...), o)
 	if err != nil {
 		return nil, err
 	}
 	defer vm.Close()
-	vg := G.NodesToValueGrads(learnables)
+	upd := newUpdater(o, enc.Learnables, ag.Learnables())
 	batch := encoding.NewBatch(p.shape, B)
 	seqs := make([]searchspace.Sequence, B)
 	rng := rand.New(rand.NewPCG(o.Seed, 0x3a8))
@@ -70,7 +69,7 @@ func (p *Predictor) warmupAux(ctx context.Context) (losses []float64, err error)
 		if math.IsNaN(l) || math.IsInf(l, 0) {
 			return losses, fmt.Errorf("%w at warm-up step %d (auxiliary loss %v)", ErrNonFinite, s, l)
 		}
-		if err := solver.Step(vg); err != nil {
+		if err := upd.step(); err != nil {
 			return losses, err
 		}
 		sum, n = sum+l, n+1

@@ -53,6 +53,8 @@ type summary struct {
 	// AuxSampled and AuxWarmup echo -aux-sampled and -aux-warmup.
 	AuxSampled bool `json:"aux_sampled,omitempty"`
 	AuxWarmup  int  `json:"aux_warmup,omitempty"`
+	// AuxLR echoes -aux-lr.
+	AuxLR float64 `json:"aux_lr,omitempty"`
 }
 
 func main() {
@@ -97,6 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		auxWeight  = flag.Float64("aux-weight", 1, "weight of L_hyper with -weighting fixed")
 		rankLabels = flag.Bool("rank-labels", hypernas.Defaults().RankLabels, "train on the rank-Gauss transform of the labels (robust to failed runs such as NB101's 9.5 % cells)")
 		auxSampled = flag.Bool("aux-sampled", false, "train the auxiliary task on unlabelled architectures sampled from the space instead of the labelled batch")
+		auxLR      = flag.Float64("aux-lr", 0, "learning rate of the hypernetwork and target network (0: -lr)")
 		auxWarmup  = flag.Int("aux-warmup", 0, "steps of the auxiliary task alone, on sampled unlabelled architectures, before the labelled training (-model hypernas)")
 		q          = flag.Float64("q", 1.5, "preference coefficient of -weighting adaptive")
 		lossKind   loss.Kind
@@ -126,8 +129,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	default:
 		return fmt.Errorf("unknown model %q (known: hypernas, hypernas-p, np)", *model)
 	}
-	if *model != "hypernas" && (*auxSampled || *auxWarmup != 0) {
-		return fmt.Errorf("-aux-sampled and -aux-warmup need -model hypernas, not %s", *model)
+	if *model != "hypernas" && (*auxSampled || *auxWarmup != 0 || *auxLR != 0) {
+		return fmt.Errorf("-aux-sampled, -aux-warmup and -aux-lr need -model hypernas, not %s", *model)
 	}
 	if *model == "hypernas" {
 		wf, err := cli.Weighting(*weighting, *auxWeight, *q)
@@ -199,7 +202,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		opts = append(opts, hypernas.WithAux(task), hypernas.WithAuxSampled(*auxSampled), hypernas.WithAuxWarmup(*auxWarmup))
+		opts = append(opts, hypernas.WithAux(task), hypernas.WithAuxSampled(*auxSampled), hypernas.WithAuxWarmup(*auxWarmup), hypernas.WithAuxLearningRate(*auxLR))
 		c := task.Config()
 		auxDesc = fmt.Sprintf("%s (%d images, %d×%d, %d per architecture; target %d channels, %d cells per stage)",
 			*auxName, task.Images().N, c.ImageSize, c.ImageSize, c.ImagesPerArch, c.Channels, c.CellsPerStage)
@@ -267,7 +270,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		TrainSeconds: cli.Median(trainS), PredictSeconds: cli.Median(predS), TrainMetric: fs.TrainMetric, TestMetric: fs.TestMetric}
 	s.KendallTau, s.KendallTauStd = cli.MeanStd(taus)
 	if *model == "hypernas" {
-		s.Aux, s.Weighting, s.AuxSampled, s.AuxWarmup = *auxName, *weighting, *auxSampled, *auxWarmup
+		s.Aux, s.Weighting, s.AuxSampled, s.AuxWarmup, s.AuxLR = *auxName, *weighting, *auxSampled, *auxWarmup, *auxLR
 		var last []float64
 		for _, r := range results {
 			if n := len(r.Report.AuxLosses); n > 0 {
