@@ -73,6 +73,16 @@ type VariableDepth interface {
 	MaxUnits() int
 }
 
+// CellSized is implemented by spaces whose single-cell encoding (EncodeCell)
+// has more nodes than any unit of their global encoding (Encode), such as a
+// chain of blocks that EncodeCell flattens into one graph. MaxCellNodes is
+// the largest node count of an EncodeCell graph; MaxNodes then bounds the
+// units of Encode alone, so that the global encoding's units are not padded
+// to the flat graph's size. Spaces without it use MaxNodes for both.
+type CellSized interface {
+	MaxCellNodes() int
+}
+
 // Enumerable is implemented by finite spaces that can list every
 // architecture once in a fixed, documented order (for benchmarks whose own
 // index is not a formula, such as NB201, the official order is the row
