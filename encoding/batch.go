@@ -1,8 +1,11 @@
 package encoding
 
 import (
+	"errors"
 	"fmt"
+	"math"
 
+	"github.com/hypernas/go-hypernas/internal/gx"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
 
@@ -13,40 +16,60 @@ type Shape struct {
 	Units, Nodes, Vocab, Features int
 }
 
+// Validate checks that the shape describes at least one unit of at least
+// one node over a vocabulary of at least one op.
+func (s Shape) Validate() error {
+	if s.Units < 1 || s.Nodes < 1 || s.Vocab < 1 || s.Features < 0 {
+		return fmt.Errorf("encoding: bad shape %+v: need Units, Nodes, Vocab ≥ 1 and Features ≥ 0", s)
+	}
+	return nil
+}
+
 // ShapeOf returns the shape of a space's encodings: the global encoding
-// (every unit of the evaluated network) when global is true, else the single
-// cell of the Neural Predictor baseline (one unit). The unit count of the
-// global encoding is read from the encoding of a sampled architecture, so
-// spaces whose networks vary in depth report their deepest possible network
-// through MaxUnits if they implement it.
+// (every unit of the evaluated network, from Encode) when global is true,
+// else the single cell of the Neural Predictor baseline (one unit, from
+// EncodeCell).
+//
+// The node count is the space's MaxNodes, except for the single-cell
+// encoding of a space that implements searchspace.CellSized, which uses
+// MaxCellNodes. The vocabulary is OpNames and the features NumFeatures.
+//
+// The global unit count is MaxUnits for a space that implements
+// searchspace.VariableDepth; shorter sequences are padded and masked.
+// Otherwise it is the length of the encoding of one sampled architecture
+// (drawn with a fixed seed), and every architecture's encoding must then
+// have that length: Batch.Set rejects a longer one.
 func ShapeOf(space searchspace.SearchSpace, global bool) (Shape, error) {
+	if space == nil {
+		return Shape{}, errors.New("encoding: ShapeOf a nil search space")
+	}
 	s := Shape{Nodes: space.MaxNodes(), Vocab: len(space.OpNames()), Features: space.NumFeatures()}
+	nodes := "MaxNodes"
+	if !global {
+		if _, ok := space.(searchspace.CellSized); ok {
+			nodes = "MaxCellNodes"
+		}
+		s.Nodes = searchspace.MaxCellNodes(space)
+	}
 	if s.Nodes < 1 || s.Vocab < 1 || s.Features < 0 {
-		return s, fmt.Errorf("encoding: space %s declares %d nodes, %d ops, %d features", space.Name(), s.Nodes, s.Vocab, s.Features)
+		return s, fmt.Errorf("encoding: space %s declares %s = %d, %d ops (OpNames), NumFeatures = %d", space.Name(), nodes, s.Nodes, s.Vocab, s.Features)
 	}
 	if !global {
 		s.Units = 1
 		return s, nil
 	}
-	if mu, ok := space.(searchspace.VariableDepth); ok {
-		s.Units = mu.MaxUnits()
-		return s, nil
-	}
-	a := space.Sample(newRand(0))
-	seq, err := space.Encode(a)
+	units, err := searchspace.NumUnits(space)
 	if err != nil {
-		return s, fmt.Errorf("encoding: space %s: %w", space.Name(), err)
+		return s, fmt.Errorf("encoding: %w", err)
 	}
-	s.Units = len(seq)
-	if s.Units == 0 {
-		return s, fmt.Errorf("encoding: space %s encodes %v as an empty sequence", space.Name(), a)
-	}
+	s.Units = units
 	return s, nil
 }
 
 // Batch holds Size encoded architectures, unit-major: for every unit u,
 // dense arrays over the whole batch that bind directly to the encoder's
-// input nodes. Buffers are reused across Pack calls.
+// input nodes. Buffers are reused across Pack calls. Make one with
+// NewBatch.
 type Batch struct {
 	Shape
 	Size int
@@ -70,8 +93,18 @@ type Batch struct {
 	Used int
 }
 
-// NewBatch allocates a batch of the given shape and size.
-func NewBatch(s Shape, size int) *Batch {
+// NewBatch allocates a batch of size architectures (≥ 1) of shape s.
+func NewBatch(s Shape, size int) (*Batch, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if size < 1 {
+		return nil, fmt.Errorf("encoding: batch size %d must be positive", size)
+	}
+	// The largest array of a unit: adjacencies or one-hots.
+	if _, err := gx.Size(s.Units, size, s.Nodes, max(s.Nodes, s.Vocab, s.Features)); err != nil {
+		return nil, fmt.Errorf("encoding: batch of %d architectures of shape %+v: %w", size, s, err)
+	}
 	b := &Batch{Shape: s, Size: size, InvUnits: make([]float64, size)}
 	b.OneHot = alloc(s.Units, size*s.Nodes*s.Vocab)
 	b.Fwd = alloc(s.Units, size*s.Nodes*s.Nodes)
@@ -80,7 +113,7 @@ func NewBatch(s Shape, size int) *Batch {
 	if s.Features > 0 {
 		b.Feat = alloc(s.Units, size*s.Nodes*s.Features)
 	}
-	return b
+	return b, nil
 }
 
 func alloc(units, n int) [][]float64 {
@@ -91,14 +124,41 @@ func alloc(units, n int) [][]float64 {
 	return out
 }
 
+// check reports a batch whose arrays do not match its shape and size: one
+// not made by NewBatch, or whose exported fields were changed.
+func (b *Batch) check() error {
+	if b == nil {
+		return errors.New("encoding: nil Batch")
+	}
+	if err := b.Shape.Validate(); err != nil {
+		return err
+	}
+	N, V, F, S := b.Nodes, b.Vocab, b.Features, b.Size
+	bad := S < 1 || len(b.InvUnits) != S || len(b.OneHot) != b.Units || len(b.Fwd) != b.Units ||
+		len(b.Bwd) != b.Units || len(b.Pool) != b.Units || (F > 0 && len(b.Feat) != b.Units)
+	for u := 0; !bad && u < b.Units; u++ {
+		bad = len(b.OneHot[u]) != S*N*V || len(b.Fwd[u]) != S*N*N || len(b.Bwd[u]) != S*N*N ||
+			len(b.Pool[u]) != S*N || (F > 0 && len(b.Feat[u]) != S*N*F)
+	}
+	if bad {
+		return fmt.Errorf("encoding: batch arrays do not match shape %+v and size %d (make batches with NewBatch)", b.Shape, S)
+	}
+	return nil
+}
+
 // Pack fills the batch with seqs (at most Size of them); the remaining rows
-// are zeroed. Every unit is validated against the shape.
+// are zeroed. Every unit is validated against the shape; on error the batch
+// holds no valid data until the next successful Pack.
 func (b *Batch) Pack(seqs []searchspace.Sequence) error {
+	if err := b.check(); err != nil {
+		return err
+	}
 	if len(seqs) > b.Size {
 		return fmt.Errorf("encoding: %d sequences for a batch of %d", len(seqs), b.Size)
 	}
+	b.Used = 0
 	for i, seq := range seqs {
-		if err := b.Set(i, seq); err != nil {
+		if err := b.set(i, seq); err != nil {
 			return fmt.Errorf("encoding: architecture %d of the batch: %w", i, err)
 		}
 	}
@@ -109,16 +169,29 @@ func (b *Batch) Pack(seqs []searchspace.Sequence) error {
 	return nil
 }
 
-// Set writes one architecture's sequence into row i.
+// Set writes one architecture's sequence into row i (0 ≤ i < Size). Its
+// errors wrap searchspace.ErrInvalidArch and name the space's declaration
+// (MaxUnits, MaxNodes or MaxCellNodes, OpNames, NumFeatures) that the
+// sequence exceeds.
 func (b *Batch) Set(i int, seq searchspace.Sequence) error {
+	if err := b.check(); err != nil {
+		return err
+	}
+	if err := b.set(i, seq); err != nil {
+		return fmt.Errorf("encoding: %w", err)
+	}
+	return nil
+}
+
+func (b *Batch) set(i int, seq searchspace.Sequence) error {
 	if i < 0 || i >= b.Size {
 		return fmt.Errorf("row %d out of range for a batch of %d", i, b.Size)
 	}
 	if len(seq) < 1 || len(seq) > b.Units {
-		return fmt.Errorf("%w: sequence has %d units, the encoding takes 1 to %d", searchspace.ErrInvalidArch, len(seq), b.Units)
+		return fmt.Errorf("%w: sequence has %d units, the encoding takes 1 to %d (the space's MaxUnits, or the length of its sampled architecture's encoding, is too small)", searchspace.ErrInvalidArch, len(seq), b.Units)
 	}
 	for u, g := range seq {
-		if err := g.Validate(b.Vocab, b.Nodes, b.Features); err != nil {
+		if err := b.checkUnit(g); err != nil {
 			return fmt.Errorf("unit %d: %w", u, err)
 		}
 	}
@@ -156,6 +229,38 @@ func (b *Batch) Set(i int, seq searchspace.Sequence) error {
 		}
 	}
 	return nil
+}
+
+// checkUnit validates one unit against the shape, naming the space's
+// declaration that a bad size exceeds, then its wiring.
+func (b *Batch) checkUnit(g searchspace.Graph) error {
+	if n := g.NumNodes(); n > b.Nodes {
+		return fmt.Errorf("%w: graph has %d nodes, the encoding takes at most %d (the space's MaxNodes, or MaxCellNodes for the single-cell encoding of a CellSized space, is too small)", searchspace.ErrInvalidArch, n, b.Nodes)
+	}
+	for v, op := range g.Ops {
+		if op < 0 || op >= b.Vocab {
+			return fmt.Errorf("%w: node %d has op index %d, outside the space's OpNames (%d ops)", searchspace.ErrInvalidArch, v, op, b.Vocab)
+		}
+	}
+	if b.Features > 0 && len(g.Features) != g.NumNodes() {
+		return fmt.Errorf("%w: graph has %d feature rows for %d nodes, but the space's NumFeatures declares %d features per node", searchspace.ErrInvalidArch, len(g.Features), g.NumNodes(), b.Features)
+	}
+	if b.Features > 0 {
+		for v, f := range g.Features {
+			if len(f) != b.Features {
+				return fmt.Errorf("%w: node %d has %d features, the space's NumFeatures declares %d", searchspace.ErrInvalidArch, v, len(f), b.Features)
+			}
+			for k, x := range f {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return fmt.Errorf("%w: feature %d of node %d is %v", searchspace.ErrInvalidArch, k, v, x)
+				}
+			}
+		}
+	}
+	if b.Features == 0 && g.Features != nil {
+		return fmt.Errorf("%w: graph has node features, but the space's NumFeatures declares none", searchspace.ErrInvalidArch)
+	}
+	return g.Validate(b.Vocab, b.Nodes, b.Features)
 }
 
 func (b *Batch) clear(i int) {

@@ -2,19 +2,20 @@
 // global-encoding graph network over them in Gorgonia.
 //
 // A search space encodes an architecture as a searchspace.Sequence of unit
-// graphs. Batch packs many Sequences, padded to the space's largest node
-// count and masked, into dense per-unit arrays; Encoder is the shared
-// directed GCN over those units with the inter-cell link v ← v + z^{i-1}
-// and the architecture embedding h = mean_i z^i (METHOD.md §1).
+// graphs A = (A¹ … A^N). Batch packs many Sequences, padded to the space's
+// largest node count and masked, into dense per-unit arrays; Encoder is the
+// shared directed GCN over those units, with the inter-cell link
+// v ← v + z^{i−1} that carries the embedding of unit i−1 into unit i, and
+// the architecture embedding h = mean_i z^i.
 //
-// The common case:
+// The common case, with seqs from space.Encode and a graph g:
 //
-//	shape := encoding.ShapeOf(space, true)          // global encoding
-//	batch := encoding.NewBatch(shape, 64)
-//	err := batch.Pack(seqs)                         // seqs from space.Encode
-//	enc, err := encoding.NewEncoder(g, params, cfg, 64) // builds the graph once
-//	err = enc.Bind(batch)                           // re-bind per batch
+//	shape, err := encoding.ShapeOf(space, true) // the global encoding
+//	batch, err := encoding.NewBatch(shape, 64)  // then batch.Pack(seqs) per batch
+//	enc, err := encoding.NewEncoder(g, params, encoding.Config{Shape: shape, Hidden: 32, Layers: 3}, 64)
 //
-// Graphs are built once per batch size and re-bound with new data each step,
-// as GORGONIA.md recommends.
+// and before each run of the graph, enc.Bind(batch). params holds the
+// weights (NewParams, then InitParams). A graph is built once per batch size
+// and re-bound with new data each step: Gorgonia's tape machine rejects a
+// value of another shape, and building a graph costs far more than a step.
 package encoding

@@ -1,9 +1,11 @@
 package encoding
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/hypernas/go-hypernas/internal/gx"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -19,9 +21,10 @@ type Config struct {
 
 // Validate checks the configuration.
 func (c Config) Validate() error {
+	if err := c.Shape.Validate(); err != nil {
+		return err
+	}
 	switch {
-	case c.Units < 1 || c.Nodes < 1 || c.Vocab < 1 || c.Features < 0:
-		return fmt.Errorf("encoding: bad shape %+v", c.Shape)
 	case c.Hidden < 1:
 		return fmt.Errorf("encoding: hidden size %d must be positive", c.Hidden)
 	case c.Layers < 1:
@@ -37,6 +40,12 @@ func (c Config) Validate() error {
 func InitParams(p *Params, c Config, rng *rand.Rand) error {
 	if err := c.Validate(); err != nil {
 		return err
+	}
+	if !p.ok() {
+		return errNoParams
+	}
+	if rng == nil {
+		return errors.New("encoding: InitParams with a nil random source")
 	}
 	if _, err := p.Init("enc/embed", tensor.Shape{c.Vocab, c.Hidden}, rng, 0); err != nil {
 		return err
@@ -99,15 +108,23 @@ func NewEncoder(g *G.ExprGraph, p *Params, c Config, batch int) (*Encoder, error
 }
 
 // NewEncoderNamed is NewEncoder with its input nodes named prefix+name, so
-// that a second encoder of the same batch size can share a graph, and the
-// weights, with the first (Gorgonia merges input nodes of equal name, type
-// and shape; parameter nodes are shared on purpose).
-func NewEncoderNamed(g *G.ExprGraph, p *Params, c Config, batch int, prefix string) (*Encoder, error) {
+// that a second encoder can share a graph, and the weights, with the first:
+// Gorgonia would merge input nodes of equal name, type and shape, so a
+// prefix already used in g is an error. Parameter nodes are shared on
+// purpose.
+func NewEncoderNamed(g *G.ExprGraph, p *Params, c Config, batch int, prefix string) (_ *Encoder, err error) {
+	defer gx.Recover(&err, "encoding", "building the encoder")
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	if batch < 1 {
 		return nil, fmt.Errorf("encoding: batch size %d must be positive", batch)
+	}
+	if g == nil {
+		return nil, errors.New("encoding: encoder in a nil graph")
+	}
+	if !p.ok() {
+		return nil, errNoParams
 	}
 	dt := p.DType()
 	e := &Encoder{Config: c, Batch: batch}
@@ -147,17 +164,26 @@ func NewEncoderNamed(g *G.ExprGraph, p *Params, c Config, batch int, prefix stri
 	}
 	var zPrev, zSum *G.Node
 	for u := 0; u < c.Units; u++ {
-		oh := NewInput(g, dt, fmt.Sprintf("%sonehot%d", prefix, u), B*N, c.Vocab)
-		fw := NewInput(g, dt, fmt.Sprintf("%sfwd%d", prefix, u), B, N, N)
-		bw := NewInput(g, dt, fmt.Sprintf("%sbwd%d", prefix, u), B, N, N)
-		pl := NewInput(g, dt, fmt.Sprintf("%spool%d", prefix, u), B, N)
+		var ins [4]*Input // one-hot, forward and backward adjacency, pooling weights
+		for k, in := range []struct {
+			name  string
+			shape []int
+		}{{"onehot", []int{B * N, c.Vocab}}, {"fwd", []int{B, N, N}}, {"bwd", []int{B, N, N}}, {"pool", []int{B, N}}} {
+			if ins[k], err = NewInput(g, dt, fmt.Sprintf("%s%s%d", prefix, in.name, u), in.shape...); err != nil {
+				return nil, err
+			}
+		}
+		oh, fw, bw, pl := ins[0], ins[1], ins[2], ins[3]
 		e.oneHot, e.fwd, e.bwd, e.pool = append(e.oneHot, oh), append(e.fwd, fw), append(e.bwd, bw), append(e.pool, pl)
 		pre, err := G.Mul(oh.Node, embW) // (B·N, 2H)
 		if err != nil {
 			return nil, err
 		}
 		if c.Features > 0 {
-			ft := NewInput(g, dt, fmt.Sprintf("%sfeat%d", prefix, u), B*N, c.Features)
+			ft, err := NewInput(g, dt, fmt.Sprintf("%sfeat%d", prefix, u), B*N, c.Features)
+			if err != nil {
+				return nil, err
+			}
 			e.feat = append(e.feat, ft)
 			fv, err := G.Mul(ft.Node, featWW)
 			if err != nil {
@@ -219,26 +245,27 @@ func NewEncoderNamed(g *G.ExprGraph, p *Params, c Config, batch int, prefix stri
 	}
 	// h = mean over the architecture's real units: padding units (after
 	// the last real one) have z = 0, and each row is scaled by 1/U_real.
-	e.invUnits = NewInput(g, dt, prefix+"inv_units", B, H)
+	if e.invUnits, err = NewInput(g, dt, prefix+"inv_units", B, H); err != nil {
+		return nil, err
+	}
 	e.invUnitsBuf = make([]float64, B*H)
 	e.H, err = G.HadamardProd(zSum, e.invUnits.Node)
 	return e, err
 }
 
-func scalar(g *G.ExprGraph, dt tensor.Dtype, v float64) *G.Node {
-	if dt == tensor.Float32 {
-		return G.NewConstant(float32(v))
-	}
-	return G.NewConstant(v)
-}
-
-// Scalar returns a constant of the given dtype.
-func Scalar(g *G.ExprGraph, dt tensor.Dtype, v float64) *G.Node { return scalar(g, dt, v) }
-
 // Bind sets the encoder's inputs from a packed batch of the same shape.
 func (e *Encoder) Bind(b *Batch) error {
+	if e == nil || e.invUnits == nil {
+		return errors.New("encoding: Encoder not made by NewEncoder")
+	}
+	if b == nil {
+		return errors.New("encoding: Bind of a nil Batch")
+	}
 	if b.Shape != e.Shape || b.Size != e.Batch {
 		return fmt.Errorf("encoding: batch of shape %+v×%d for an encoder of shape %+v×%d", b.Shape, b.Size, e.Shape, e.Batch)
+	}
+	if err := b.check(); err != nil {
+		return err
 	}
 	for u := 0; u < e.Units; u++ {
 		for _, p := range []struct {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hypernas/go-hypernas/internal/gradcheck"
+	"github.com/hypernas/go-hypernas/internal/gx"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
 	"github.com/stretchr/testify/assert"
@@ -13,6 +14,13 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
+
+func mustBatch(t testing.TB, s Shape, size int) *Batch {
+	t.Helper()
+	b, err := NewBatch(s, size)
+	require.NoError(t, err)
+	return b
+}
 
 // chain returns a graph input → op… → output as a path.
 func chain(ops ...int) searchspace.Graph {
@@ -25,7 +33,7 @@ func chain(ops ...int) searchspace.Graph {
 
 func TestPackOneHotAdjacencyAndMask(t *testing.T) {
 	s := Shape{Units: 2, Nodes: 4, Vocab: 3}
-	b := NewBatch(s, 2)
+	b := mustBatch(t, s, 2)
 	g0 := chain(0, 2, 1) // 3 nodes, padded to 4
 	g1 := searchspace.NewGraph(0, 2, 2, 1)
 	g1.Adj[0][1], g1.Adj[0][2], g1.Adj[1][3], g1.Adj[2][3] = true, true, true, true
@@ -61,7 +69,7 @@ func TestPackOneHotAdjacencyAndMask(t *testing.T) {
 
 func TestPackErrors(t *testing.T) {
 	s := Shape{Units: 2, Nodes: 3, Vocab: 3}
-	b := NewBatch(s, 1)
+	b := mustBatch(t, s, 1)
 	g := chain(0, 2, 1)
 	assert.ErrorIs(t, b.Pack([]searchspace.Sequence{{g, g, g}}), searchspace.ErrInvalidArch, "too many units")
 	assert.ErrorIs(t, b.Pack([]searchspace.Sequence{{}}), searchspace.ErrInvalidArch, "no units")
@@ -83,6 +91,59 @@ func TestShapeOfNB201(t *testing.T) {
 	s, err = ShapeOf(sp, false)
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.Units)
+}
+
+// cellSized is NB201 whose single-cell encoding declares more nodes.
+type cellSized struct{ searchspace.SearchSpace }
+
+func (cellSized) MaxCellNodes() int { return 20 }
+
+// deep is NB201 declared as a variable-depth space of up to 30 units.
+type deep struct{ searchspace.SearchSpace }
+
+func (deep) MaxUnits() int { return 30 }
+
+func TestShapeOfDeclarations(t *testing.T) {
+	sp := nasbench201.New()
+	s, err := ShapeOf(cellSized{sp}, false)
+	require.NoError(t, err)
+	assert.Equal(t, Shape{Units: 1, Nodes: 20, Vocab: len(sp.OpNames())}, s, "MaxCellNodes for the single cell")
+	s, err = ShapeOf(cellSized{sp}, true)
+	require.NoError(t, err)
+	assert.Equal(t, sp.MaxNodes(), s.Nodes, "MaxNodes for the global encoding")
+	s, err = ShapeOf(deep{sp}, true)
+	require.NoError(t, err)
+	assert.Equal(t, 30, s.Units, "MaxUnits")
+	s, err = ShapeOf(deep{sp}, false)
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.Units)
+}
+
+// TestSetNamesTheDeclaration: an error of Batch.Set says which of the
+// space's declarations is too small.
+func TestSetNamesTheDeclaration(t *testing.T) {
+	b := mustBatch(t, Shape{Units: 2, Nodes: 3, Vocab: 3, Features: 1}, 1)
+	withFeat := func(g searchspace.Graph, f ...[]float64) searchspace.Graph { g.Features = f; return g }
+	ok := withFeat(chain(0, 1, 2), []float64{0}, []float64{1}, []float64{2})
+	tests := []struct {
+		name string
+		seq  searchspace.Sequence
+		want string
+	}{
+		{"units", searchspace.Sequence{ok, ok, ok}, "MaxUnits"},
+		{"nodes", searchspace.Sequence{withFeat(chain(0, 1, 1, 2), []float64{0}, []float64{1}, []float64{1}, []float64{2})}, "MaxNodes, or MaxCellNodes"},
+		{"ops", searchspace.Sequence{withFeat(chain(0, 3, 2), []float64{0}, []float64{1}, []float64{2})}, "OpNames"},
+		{"features", searchspace.Sequence{withFeat(chain(0, 1, 2), []float64{0}, []float64{1, 1}, []float64{2})}, "NumFeatures declares 1"},
+		{"no features", searchspace.Sequence{chain(0, 1, 2)}, "0 feature rows for 3 nodes, but the space's NumFeatures declares 1 features per node"},
+	}
+	for _, tc := range tests {
+		err := b.Set(0, tc.seq)
+		require.ErrorIs(t, err, searchspace.ErrInvalidArch, tc.name)
+		assert.ErrorContains(t, err, tc.want, tc.name)
+	}
+	require.NoError(t, b.Set(0, searchspace.Sequence{ok}))
+	b0 := mustBatch(t, Shape{Units: 1, Nodes: 3, Vocab: 3}, 1)
+	assert.ErrorContains(t, b0.Set(0, searchspace.Sequence{ok}), "NumFeatures declares none")
 }
 
 func randomFloats(rng *rand.Rand, n int) []float64 {
@@ -132,7 +193,7 @@ func encoderCost(t *testing.T, c Config, batch int, seqs []searchspace.Sequence)
 	g := G.NewGraph()
 	e, err := NewEncoder(g, p, c, batch)
 	require.NoError(t, err)
-	b := NewBatch(c.Shape, batch)
+	b := mustBatch(t, c.Shape, batch)
 	require.NoError(t, b.Pack(seqs))
 	rh := G.NewTensor(g, tensor.Float64, 2, G.WithShape(batch, c.Hidden), G.WithValue(tensor.New(tensor.WithShape(batch, c.Hidden), tensor.WithBacking(randomFloats(rng, batch*c.Hidden)))))
 	hr, err := G.HadamardProd(e.H, rh)
@@ -210,7 +271,7 @@ func TestInterCellLinkAndPaddingIsolation(t *testing.T) {
 		}
 		var h G.Value
 		G.Read(e.H, &h)
-		b := NewBatch(shape, batch)
+		b := mustBatch(t, shape, batch)
 		require.NoError(t, b.Pack(seqs))
 		require.NoError(t, e.Bind(b))
 		vm := G.NewTapeMachine(g)
@@ -263,7 +324,7 @@ func BenchmarkEncoderForwardNB201(b *testing.B) {
 	for i := range seqs {
 		seqs[i], _ = sp.Encode(sp.Sample(rng))
 	}
-	batch := NewBatch(shape, 256)
+	batch := mustBatch(b, shape, 256)
 	if err := batch.Pack(seqs); err != nil {
 		b.Fatal(err)
 	}
@@ -302,7 +363,7 @@ func TestVariableDepth(t *testing.T) {
 		require.NoError(t, err)
 		var hv G.Value
 		G.Read(e.H, &hv)
-		b := NewBatch(c.Shape, len(seqs))
+		b := mustBatch(t, c.Shape, len(seqs))
 		require.NoError(t, b.Pack(seqs))
 		require.NoError(t, e.Bind(b))
 		vm := G.NewTapeMachine(g)
@@ -315,4 +376,13 @@ func TestVariableDepth(t *testing.T) {
 	mixed := h(c5, []searchspace.Sequence{short, long})
 	assert.InDeltaSlice(t, h(c3, []searchspace.Sequence{short}), mixed[:6], 1e-12)
 	assert.InDeltaSlice(t, h(c5, []searchspace.Sequence{long}), mixed[6:], 1e-12)
+}
+
+// TestOpHashes: every field of the custom ops changes their hash, and the
+// forward op and its gradient hash differently.
+func TestOpHashes(t *testing.T) {
+	for _, op := range []G.Op{gcnOp{}, gcnOp{grad: true}, poolOp{}, poolOp{grad: true}} {
+		assert.NoError(t, gx.CheckHashFields(op), "%v", op)
+	}
+	assert.NotEqual(t, gcnOp{}.Hashcode(), gcnOp{grad: true}.Hashcode())
 }

@@ -13,7 +13,8 @@ import (
 
 // AuxTask is an auxiliary training task that reads the encoder's node
 // embeddings, such as HyperNAS's hypernetwork and target network on an
-// image dataset (METHOD.md §2). It is used in training only: prediction runs
+// image dataset (the shared hypernetwork of HyperNAS, Lv et al., CVPR 2026;
+// package hypernas/hypernet implements it). It is used in training only: prediction runs
 // the encoder and the head alone, and its parameters (names outside "enc/"
 // and "head/") are not saved.
 type AuxTask interface {
@@ -64,10 +65,20 @@ func WithWeighting(f WeightingFunc) Option { return func(o *Options) { o.Weighti
 
 // UncertaintyWeights is the WeightingFunc of Kendall et al.'s uncertainty
 // weighting (loss.NewUncertainty), the default of WithAux: on NB201 it gave
-// a higher Kendall tau than fixed weights (README, ablation).
+// a higher Kendall tau than fixed weights in our NAS-Bench-201 ablation.
 func UncertaintyWeights() WeightingFunc {
 	return func(g *G.ExprGraph, tasks int, dt tensor.Dtype) (loss.Weighting, error) {
 		return loss.NewUncertainty(g, tasks, dt)
+	}
+}
+
+// AdaptiveWeights is the WeightingFunc of HyperNAS's dynamic adaptive
+// multi-task loss (loss.NewAdaptive): L_total = Σ_t [L_t^(q−1) / (2·u_t²)]·L_t
+// + ln(1 + u_t²), with a learnt u_t per task and the preference
+// coefficient q (the paper reports q = 1.5 best).
+func AdaptiveWeights(q float64, opts ...loss.AdaptiveOption) WeightingFunc {
+	return func(g *G.ExprGraph, tasks int, dt tensor.Dtype) (loss.Weighting, error) {
+		return loss.NewAdaptive(g, tasks, dt, q, opts...)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hypernas/go-hypernas/encoding"
+	"github.com/hypernas/go-hypernas/internal/fixture"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
 	"github.com/stretchr/testify/assert"
@@ -49,8 +50,8 @@ func (g *normGraph) Bind(_ int, seqs []searchspace.Sequence) error {
 
 func TestAuxSampledTrainsOnUnlabelledArchitectures(t *testing.T) {
 	space := nasbench201.New()
-	archs := sampleArchs(space, 8, 3)
-	y := convScore(archs)
+	archs := fixture.SampleArchs(space, 8, 3)
+	y := fixture.ConvScore(archs)
 	run := func(sampled bool, seed uint64) (*normTask, []float64, *Predictor) {
 		task := &normTask{seen: map[string]int{}}
 		// The prediction loss has weight 0: only the auxiliary loss moves
@@ -66,7 +67,7 @@ func TestAuxSampledTrainsOnUnlabelledArchitectures(t *testing.T) {
 	labelled := map[string]bool{}
 	p0, err := NewPredictor(space)
 	require.NoError(t, err)
-	seqs, err := p0.EncodeAll(archs)
+	seqs, err := p0.EncodeAll(context.Background(), archs)
 	require.NoError(t, err)
 	for _, s := range seqs {
 		labelled[fmt.Sprint(s)] = true

@@ -10,8 +10,10 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 
 	"github.com/hypernas/go-hypernas/encoding"
+	"github.com/hypernas/go-hypernas/internal/gx"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"gorgonia.org/tensor"
 )
@@ -34,6 +36,11 @@ const (
 	checkpointVersion = 1
 	maxHeader         = 1 << 20
 	maxValues         = 1 << 28
+	// maxWeight bounds the magnitude of a loaded weight. Training with
+	// weight decay keeps weights near unit scale; a value beyond this is
+	// corruption, and would overflow float32 arithmetic into Inf or NaN
+	// predictions.
+	maxWeight = 1e6
 )
 
 type checkpointParam struct {
@@ -61,6 +68,13 @@ type checkpointHeader struct {
 // training-only parts are not stored: prediction needs the encoder and the
 // head alone.
 func (p *Predictor) Save(w io.Writer) error {
+	if w == nil {
+		return fmt.Errorf("%w: Save to a nil writer", ErrBadOption)
+	}
+	if err := p.beginReading(); err != nil {
+		return err
+	}
+	defer p.endReading()
 	if !p.trained {
 		return ErrNotTrained
 	}
@@ -80,6 +94,13 @@ func (p *Predictor) Save(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	_, err = w.Write(assembleCheckpoint(hdr, vals))
+	return err
+}
+
+// assembleCheckpoint lays out a predictor file: magic, version, header,
+// values and the checksum of all before it.
+func assembleCheckpoint(hdr []byte, vals []float64) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(checkpointMagic)
 	_ = binary.Write(&buf, binary.LittleEndian, uint32(checkpointVersion))
@@ -87,8 +108,7 @@ func (p *Predictor) Save(w io.Writer) error {
 	buf.Write(hdr)
 	_ = binary.Write(&buf, binary.LittleEndian, vals)
 	_ = binary.Write(&buf, binary.LittleEndian, crc32.ChecksumIEEE(buf.Bytes()))
-	_, err = w.Write(buf.Bytes())
-	return err
+	return buf.Bytes()
 }
 
 // isPredictionParam reports whether a parameter is needed at prediction
@@ -97,23 +117,32 @@ func isPredictionParam(name string) bool {
 	return len(name) > 4 && (name[:4] == "enc/" || name[:5] == "head/")
 }
 
-// SaveFile writes the predictor to a file.
+// SaveFile writes the predictor to a file, through a temporary file in the
+// same folder that is renamed into place, so that a crash never leaves a
+// truncated predictor behind.
 func (p *Predictor) SaveFile(path string) error {
-	f, err := os.Create(path)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
+	defer os.Remove(f.Name())
 	if err := p.Save(f); err != nil {
 		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // Load reads a predictor saved by Save for the given space. Options may set
 // prediction and further-training settings (workers, batch sizes, epochs);
 // the model's architecture comes from the file.
 func Load(r io.Reader, space searchspace.SearchSpace, opts ...Option) (*Predictor, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: Load from a nil reader", ErrBadOption)
+	}
 	data, err := io.ReadAll(io.LimitReader(r, 8*maxValues+maxHeader+64))
 	if err != nil {
 		return nil, err
@@ -168,7 +197,7 @@ func loadBytes(data []byte, space searchspace.SearchSpace, opts ...Option) (*Pre
 		return nil, bad("header is not in canonical form")
 	}
 	if space == nil {
-		return nil, errors.New("hypernas: Load needs the predictor's search space")
+		return nil, fmt.Errorf("%w: Load needs the predictor's search space", ErrBadOption)
 	}
 	if h.Space != space.Name() {
 		return nil, bad("predictor was trained on space %q, not %q", h.Space, space.Name())
@@ -191,15 +220,22 @@ func loadBytes(data []byte, space searchspace.SearchSpace, opts ...Option) (*Pre
 		return nil, bad("unknown dtype %q", h.DType)
 	}
 	o.Hidden, o.Layers, o.HeadHidden = h.Hidden, h.Layers, h.HeadHidden
-	enc, dt := o.Encoding, o.DType
+	if h.Hidden < 1 || h.Layers < 1 || h.HeadHidden < 1 {
+		return nil, bad("hidden size %d, layers %d, head size %d", h.Hidden, h.Layers, h.HeadHidden)
+	}
+	fixed := o
 	for _, f := range opts {
-		f(&o)
+		if f != nil {
+			f(&o)
+		}
 	}
-	o.Encoding, o.DType, o.Hidden, o.Layers, o.HeadHidden = enc, dt, h.Hidden, h.Layers, h.HeadHidden
+	if o.Encoding != fixed.Encoding || o.DType != fixed.DType || o.Hidden != fixed.Hidden || o.Layers != fixed.Layers || o.HeadHidden != fixed.HeadHidden {
+		return nil, fmt.Errorf("%w: the encoding, dtype, hidden size, layers and head size of a loaded predictor come from its file", ErrBadOption)
+	}
 	if err := o.validate(); err != nil {
-		return nil, bad("%v", err)
+		return nil, err
 	}
-	if math.IsNaN(h.LabelMean) || math.IsInf(h.LabelMean, 0) || !(h.LabelStd > 0) || math.IsInf(h.LabelStd, 0) {
+	if math.IsNaN(h.LabelMean) || math.IsInf(h.LabelMean, 0) || !(h.LabelStd > 0) || math.IsInf(h.LabelStd, 0) || math.IsInf(h.LabelMean+h.LabelStd*maxWeight, 0) {
 		return nil, bad("label normalisation mean %v, std %v", h.LabelMean, h.LabelStd)
 	}
 	shape, err := encoding.ShapeOf(space, o.Encoding == Global)
@@ -209,25 +245,44 @@ func loadBytes(data []byte, space searchspace.SearchSpace, opts ...Option) (*Pre
 	if (encoding.Shape{Units: h.Units, Nodes: h.Nodes, Vocab: h.Vocab, Features: h.Features}) != shape {
 		return nil, bad("encoding shape %d units × %d nodes, %d ops, %d features does not match space %s (%+v)", h.Units, h.Nodes, h.Vocab, h.Features, space.Name(), shape)
 	}
+	// The header's sizes are checked against the payload before anything
+	// is allocated: the values every parameter needs, and a lower bound of
+	// what a model of the header's sizes needs (the head's first layer and
+	// one GCN weight per layer), so that a crafted header cannot make the
+	// initialisation below allocate far more than the file holds.
+	payload := (len(body) - 16 - hlen) / 8
+	total := 0
+	sizes := make([]int, len(h.Params))
+	for i, cp := range h.Params {
+		n, err := gx.Size(cp.Shape...)
+		if err != nil || n > maxValues {
+			return nil, bad("parameter %s has shape %v", cp.Name, cp.Shape)
+		}
+		sizes[i] = n
+		if total += n; total > payload {
+			return nil, bad("the header lists %d+ values, the file holds %d", total, payload)
+		}
+	}
+	if need := float64(h.Hidden)*float64(h.HeadHidden) + float64(h.Layers)*float64(h.Hidden)*float64(h.Hidden); need > float64(total) {
+		return nil, bad("hidden size %d, %d layers and head size %d need more than the %d values the file holds", h.Hidden, h.Layers, h.HeadHidden, total)
+	}
 	params, err := encoding.NewParams(o.DType)
 	if err != nil {
 		return nil, err
 	}
 	off := 16 + hlen
-	for _, cp := range h.Params {
-		n := 1
-		for _, d := range cp.Shape {
-			if d < 1 || d > maxValues || n > maxValues/d {
-				return nil, bad("parameter %s has shape %v", cp.Name, cp.Shape)
-			}
-			n *= d
-		}
+	for i, cp := range h.Params {
+		n := sizes[i]
 		if off+8*n > len(body) {
 			return nil, bad("truncated in parameter %s", cp.Name)
 		}
 		vals := make([]float64, n)
 		for i := range vals {
-			vals[i] = math.Float64frombits(binary.LittleEndian.Uint64(body[off+8*i:]))
+			v := math.Float64frombits(binary.LittleEndian.Uint64(body[off+8*i:]))
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > maxWeight {
+				return nil, bad("parameter %s, value %d is %v (weights must be finite and at most %g in magnitude)", cp.Name, i, v, maxWeight)
+			}
+			vals[i] = v
 		}
 		off += 8 * n
 		if params.Get(cp.Name) != nil || !isPredictionParam(cp.Name) {

@@ -45,7 +45,7 @@ func ExamplePredictor() {
 		fmt.Println(err)
 		return
 	}
-	pred, err := p.Predict(archs[100:])
+	pred, err := p.Predict(context.Background(), archs[100:])
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -63,7 +63,7 @@ func ExamplePredictor() {
 		fmt.Println(err)
 		return
 	}
-	again, _ := q.Predict(archs[100:])
+	again, _ := q.Predict(context.Background(), archs[100:])
 	fmt.Println("loaded predictor agrees:", again[0] == pred[0])
 	// Output:
 	// ranks unseen cells well: true

@@ -1,8 +1,9 @@
 package hypernas
 
 import (
-	"fmt"
 	"math/rand/v2"
+
+	"github.com/hypernas/go-hypernas/internal/gx"
 
 	"github.com/hypernas/go-hypernas/encoding"
 	G "gorgonia.org/gorgonia"
@@ -40,7 +41,7 @@ func initHead(p *encoding.Params, hidden, headHidden int, rng *rand.Rand) error 
 // buildModel builds encoder + head for batch size B. With dropout > 0 the
 // graph takes dropout masks (training graphs only).
 func buildModel(p *encoding.Params, cfg encoding.Config, headHidden, B int, dropout float64) (m *graphModel, err error) {
-	defer recoverTo(&err, "building the predictor graph")
+	defer gx.Recover(&err, "hypernas", "building the predictor graph")
 	g := G.NewGraph()
 	enc, err := encoding.NewEncoder(g, p, cfg, B)
 	if err != nil {
@@ -62,7 +63,9 @@ func buildModel(p *encoding.Params, cfg encoding.Config, headHidden, B int, drop
 	}
 	h := enc.H
 	if dropout > 0 {
-		m.dropH = encoding.NewInput(g, p.DType(), "drop_h", B, cfg.Hidden)
+		if m.dropH, err = encoding.NewInput(g, p.DType(), "drop_h", B, cfg.Hidden); err != nil {
+			return nil, err
+		}
 		if h, err = G.HadamardProd(h, m.dropH.Node); err != nil {
 			return nil, err
 		}
@@ -78,7 +81,9 @@ func buildModel(p *encoding.Params, cfg encoding.Config, headHidden, B int, drop
 		return nil, err
 	}
 	if dropout > 0 {
-		m.dropHidden = encoding.NewInput(g, p.DType(), "drop_hidden", B, headHidden)
+		if m.dropHidden, err = encoding.NewInput(g, p.DType(), "drop_hidden", B, headHidden); err != nil {
+			return nil, err
+		}
 		if x, err = G.HadamardProd(x, m.dropHidden.Node); err != nil {
 			return nil, err
 		}
@@ -119,12 +124,4 @@ func (m *graphModel) setDropout(rng *rand.Rand, p float64, buf []float64) error 
 		}
 	}
 	return nil
-}
-
-// recoverTo turns a panic inside Gorgonia into an error at our API boundary
-// (GORGONIA.md: many library paths panic on bad shapes).
-func recoverTo(err *error, what string) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("hypernas: internal error while %s: %v", what, r)
-	}
 }

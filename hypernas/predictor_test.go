@@ -10,7 +10,9 @@ import (
 
 	"github.com/hypernas/go-hypernas/encoding"
 	"github.com/hypernas/go-hypernas/hypernas/metrics"
+	"github.com/hypernas/go-hypernas/internal/fixture"
 	"github.com/hypernas/go-hypernas/internal/gradcheck"
+	"github.com/hypernas/go-hypernas/internal/gx"
 	"github.com/hypernas/go-hypernas/loss"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
@@ -20,38 +22,14 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// convScore is a label that depends on the cell's wiring: live 3×3
-// convolutions count most, and a skip-only path is penalised.
-func convScore(archs []searchspace.Arch) []float64 {
-	y := make([]float64, len(archs))
-	for i, a := range archs {
-		c := a.(nasbench201.Arch)
-		live := c.Live()
-		for e, op := range c {
-			if !live[e] {
-				continue
-			}
-			switch op {
-			case nasbench201.Conv3x3:
-				y[i] += 3
-			case nasbench201.Conv1x1:
-				y[i] += 2
-			case nasbench201.AvgPool3x3:
-				y[i] += 0.5
-			}
-		}
-	}
-	return y
-}
-
 func smallOpts(extra ...Option) []Option {
 	return append([]Option{WithHidden(12), WithHeadHidden(16), WithEpochs(25), WithBatchSize(16), WithLearningRate(3e-3)}, extra...)
 }
 
 func TestFitPredictLearnsAndIsDeterministic(t *testing.T) {
 	space := nasbench201.New()
-	archs := sampleArchs(space, 260, 11)
-	y := convScore(archs)
+	archs := fixture.SampleArchs(space, 260, 11)
+	y := fixture.ConvScore(archs)
 	train, test := archs[:160], archs[160:]
 	fit := func(seed uint64) []float64 {
 		p, err := NewPredictor(space, smallOpts(WithSeed(seed))...)
@@ -60,7 +38,7 @@ func TestFitPredictLearnsAndIsDeterministic(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, rep.Losses, 25)
 		assert.Less(t, rep.Losses[len(rep.Losses)-1], rep.Losses[0], "training loss falls")
-		pred, err := p.Predict(test)
+		pred, err := p.Predict(context.Background(), test)
 		require.NoError(t, err)
 		return pred
 	}
@@ -75,14 +53,14 @@ func TestFitPredictLearnsAndIsDeterministic(t *testing.T) {
 
 func TestRankingLossesTrain(t *testing.T) {
 	space := nasbench201.New()
-	archs := sampleArchs(space, 120, 3)
-	y := convScore(archs)
+	archs := fixture.SampleArchs(space, 120, 3)
+	y := fixture.ConvScore(archs)
 	for _, k := range []loss.Kind{loss.KindHinge, loss.KindBPR, loss.KindListMLE} {
 		p, err := NewPredictor(space, smallOpts(WithLoss(k), WithEpochs(15))...)
 		require.NoError(t, err)
 		_, err = p.Fit(context.Background(), archs[:80], y[:80])
 		require.NoError(t, err, k.String())
-		pred, err := p.Predict(archs[80:])
+		pred, err := p.Predict(context.Background(), archs[80:])
 		require.NoError(t, err)
 		tau, err := metrics.KendallTau(pred, y[80:])
 		require.NoError(t, err)
@@ -97,14 +75,15 @@ func TestModelGradient(t *testing.T) {
 	space := nasbench201.New()
 	p, err := NewPredictor(space, WithDType(tensor.Float64), WithHidden(6), WithHeadHidden(5), WithLayers(2))
 	require.NoError(t, err)
-	archs := sampleArchs(space, 3, 5)
-	seqs, err := p.EncodeAll(archs)
+	archs := fixture.SampleArchs(space, 3, 5)
+	seqs, err := p.EncodeAll(context.Background(), archs)
 	require.NoError(t, err)
 	m, err := buildModel(p.params, p.encConfig(), 5, 3, 0)
 	require.NoError(t, err)
 	pl, err := loss.NewPredLoss(loss.KindMSE, m.pred)
 	require.NoError(t, err)
-	batch := encoding.NewBatch(p.shape, 3)
+	batch, err := encoding.NewBatch(p.shape, 3)
+	require.NoError(t, err)
 	require.NoError(t, batch.Pack(seqs))
 	rng := rand.New(rand.NewPCG(1, 2))
 	res, err := gradcheck.Check(m.g, pl.Loss, m.learnables, 6, 1e-6, rng, func() error {
@@ -120,7 +99,7 @@ func TestModelGradient(t *testing.T) {
 
 func TestFitErrors(t *testing.T) {
 	space := nasbench201.New()
-	archs := sampleArchs(space, 4, 1)
+	archs := fixture.SampleArchs(space, 4, 1)
 	p, err := NewPredictor(space, smallOpts(WithEpochs(1))...)
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -130,7 +109,7 @@ func TestFitErrors(t *testing.T) {
 	assert.ErrorIs(t, err, ErrBadLabels)
 	_, err = p.Fit(ctx, archs[:1], []float64{1})
 	assert.ErrorIs(t, err, ErrBadLabels)
-	_, err = p.Predict(archs)
+	_, err = p.Predict(context.Background(), archs)
 	assert.ErrorIs(t, err, ErrNotTrained)
 	_, err = NewPredictor(space, WithHidden(0), WithDropout(1))
 	assert.ErrorIs(t, err, ErrBadOption)
@@ -146,7 +125,7 @@ func TestFitErrors(t *testing.T) {
 
 func TestNonFiniteLossStops(t *testing.T) {
 	space := nasbench201.New()
-	archs := sampleArchs(space, 8, 1)
+	archs := fixture.SampleArchs(space, 8, 1)
 	p, err := NewPredictor(space, smallOpts(WithNormalize(false), WithRankLabels(false), WithEpochs(3))...)
 	require.NoError(t, err)
 	// float32 overflows: the squared error of 1e30 is +Inf.
@@ -157,10 +136,10 @@ func TestNonFiniteLossStops(t *testing.T) {
 
 func trainedSmall(t testing.TB, opts ...Option) (*Predictor, []searchspace.Arch) {
 	space := nasbench201.New()
-	archs := sampleArchs(space, 40, 9)
+	archs := fixture.SampleArchs(space, 40, 9)
 	p, err := NewPredictor(space, append(smallOpts(WithEpochs(3)), opts...)...)
 	require.NoError(t, err)
-	_, err = p.Fit(context.Background(), archs, convScore(archs))
+	_, err = p.Fit(context.Background(), archs, fixture.ConvScore(archs))
 	require.NoError(t, err)
 	return p, archs
 }
@@ -175,9 +154,9 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, enc, q.Options().Encoding)
 			assert.Equal(t, dt, q.Options().DType)
-			want, err := p.Predict(archs)
+			want, err := p.Predict(context.Background(), archs)
 			require.NoError(t, err)
-			got, err := q.Predict(archs)
+			got, err := q.Predict(context.Background(), archs)
 			require.NoError(t, err)
 			assert.Equal(t, want, got, "loaded predictor predicts the same")
 			var again bytes.Buffer
@@ -262,11 +241,12 @@ func FuzzLoad(f *testing.F) {
 func TestGraphPanicBecomesError(t *testing.T) {
 	var err error
 	func() {
-		defer recoverTo(&err, "testing")
+		defer gx.Recover(&err, "hypernas", "testing")
 		var n *G.Node
 		_ = n.Shape()
 	}()
-	assert.ErrorContains(t, err, "internal error while testing")
+	assert.ErrorIs(t, err, gx.ErrPanic)
+	assert.ErrorContains(t, err, "while testing")
 }
 
 // TestConcurrentPredict: several workers (each with its own graph) give the
@@ -274,15 +254,15 @@ func TestGraphPanicBecomesError(t *testing.T) {
 // -race in CI.
 func TestConcurrentPredict(t *testing.T) {
 	p, _ := trainedSmall(t, WithPredictBatch(8))
-	archs := sampleArchs(nasbench201.New(), 50, 4)
+	archs := fixture.SampleArchs(nasbench201.New(), 50, 4)
 	p.opts.Workers = 1
-	want, err := p.Predict(archs)
+	want, err := p.Predict(context.Background(), archs)
 	require.NoError(t, err)
 	p.opts.Workers = 3
 	done := make(chan []float64, 2)
 	for range 2 {
 		go func() {
-			got, err := p.Predict(archs)
+			got, err := p.Predict(context.Background(), archs)
 			assert.NoError(t, err)
 			done <- got
 		}()
@@ -290,14 +270,14 @@ func TestConcurrentPredict(t *testing.T) {
 	assert.Equal(t, want, <-done)
 	assert.Equal(t, want, <-done)
 	// Further training must reach the pooled graphs' weight copies.
-	_, err = p.Fit(context.Background(), archs[:20], convScore(archs[:20]))
+	_, err = p.Fit(context.Background(), archs[:20], fixture.ConvScore(archs[:20]))
 	require.NoError(t, err)
-	after, err := p.Predict(archs)
+	after, err := p.Predict(context.Background(), archs)
 	require.NoError(t, err)
 	assert.NotEqual(t, want, after)
 	fresh, err := Load(saved(t, p), nasbench201.New(), WithPredictBatch(8))
 	require.NoError(t, err)
-	again, err := fresh.Predict(archs)
+	again, err := fresh.Predict(context.Background(), archs)
 	require.NoError(t, err)
 	assert.Equal(t, after, again, "pooled graphs predict as a fresh predictor does")
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/hypernas/go-hypernas/encoding"
+	"github.com/hypernas/go-hypernas/internal/gx"
 	"github.com/hypernas/go-hypernas/searchspace"
 	G "gorgonia.org/gorgonia"
 )
@@ -17,9 +18,8 @@ import (
 // The graph reads and updates the predictor's parameter tensors, so the
 // labelled training that follows starts from the warmed-up encoder and
 // hypernetwork. It returns the mean loss of every block of up to 100 steps.
-func (p *Predictor) warmupAux(ctx context.Context) (losses []float64, err error) {
-	defer recoverTo(&err, "the auxiliary warm-up")
-	o := p.opts
+func (p *Predictor) warmupAux(ctx context.Context, o Options) (losses []float64, err error) {
+	defer gx.Recover(&err, "hypernas", "the auxiliary warm-up")
 	B := o.BatchSize
 	g := G.NewGraph()
 	enc, err := encoding.NewEncoderNamed(g, p.params, p.encConfig(), B, "warm_")
@@ -32,13 +32,16 @@ func (p *Predictor) warmupAux(ctx context.Context) (losses []float64, err error)
 	}
 	var val G.Value
 	G.Read(ag.Loss(), &val)
-	vm, err := compile(g, ag.Loss(), append(append(G.Nodes(nil), enc.Learnables...), ag.Learnables()...), o)
+	vm, err := compile(g, ag.Loss(), append(append(G.Nodes(nil), enc.Learnables...), ag.Learnables()...))
 	if err != nil {
 		return nil, err
 	}
 	defer vm.Close()
 	upd := newUpdater(o, enc.Learnables, ag.Learnables())
-	batch := encoding.NewBatch(p.shape, B)
+	batch, err := encoding.NewBatch(p.shape, B)
+	if err != nil {
+		return nil, err
+	}
 	seqs := make([]searchspace.Sequence, B)
 	rng := rand.New(rand.NewPCG(o.Seed, 0x3a8))
 	sum, n := 0.0, 0
@@ -47,9 +50,8 @@ func (p *Predictor) warmupAux(ctx context.Context) (losses []float64, err error)
 			return losses, err
 		}
 		for k := range seqs {
-			a := p.space.Sample(rng)
-			if seqs[k], err = p.Encode(a); err != nil {
-				return losses, fmt.Errorf("hypernas: warm-up step %d: sampled architecture %v: %w", s, a, err)
+			if seqs[k], err = p.Encode(p.space.Sample(rng)); err != nil {
+				return losses, fmt.Errorf("hypernas: warm-up step %d: sampled architecture: %w", s, err)
 			}
 		}
 		if err := batch.Pack(seqs); err != nil {

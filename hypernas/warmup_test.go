@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hypernas/go-hypernas/internal/fixture"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,8 +15,8 @@ import (
 
 func TestAuxWarmupTrainsEncoderOnSampledArchitectures(t *testing.T) {
 	space := nasbench201.New()
-	archs := sampleArchs(space, 8, 3)
-	y := convScore(archs)
+	archs := fixture.SampleArchs(space, 8, 3)
+	y := fixture.ConvScore(archs)
 	run := func(warmup int) (*normTask, *TrainReport, *Predictor) {
 		task := &normTask{seen: map[string]int{}}
 		p, err := NewPredictor(space, smallOpts(WithSeed(2), WithEpochs(1), WithBatchSize(4),
@@ -33,7 +34,7 @@ func TestAuxWarmupTrainsEncoderOnSampledArchitectures(t *testing.T) {
 	}
 	assert.Equal(t, 250*4+2*4, total)
 	labelled := map[string]bool{}
-	seqs, err := p.EncodeAll(archs)
+	seqs, err := p.EncodeAll(context.Background(), archs)
 	require.NoError(t, err)
 	for _, s := range seqs {
 		labelled[fmt.Sprint(s)] = true

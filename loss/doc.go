@@ -1,18 +1,18 @@
-// Package loss holds the training losses of HyperNAS (METHOD.md §3): the
-// prediction loss L_pred, the multi-task weighting that combines it with the
-// hypernetwork's L_hyper, and a tracker of the Pareto front of the task
+// Package loss holds the training losses of HyperNAS (Lv et al., CVPR 2026):
+// the prediction loss L_pred, the multi-task weighting that combines it with
+// the hypernetwork's L_hyper, and a tracker of the Pareto front of the task
 // losses over the epochs.
 //
-// The common case, with a graph built once per batch size B:
+// The common case, in a graph g built once per batch size, with pred the
+// model's (B) output and lHyper the auxiliary task's loss:
 //
-//	pl, err := loss.NewPredLoss(kind, pred)                // pred: the model's (B) output
-//	w, err := loss.NewAdaptive(g, 2, tensor.Float64, 1.5) // q = 1.5
-//	total, err := w.Combine([]*G.Node{pl.Loss, lHyper})
-//	learn := append(modelParams, w.Params()...)           // the u_t are learnt too
-//	_, err = G.Grad(total, learn...)
-//	vm := G.NewTapeMachine(g, G.BindDualValues(learn...))
-//	for each batch: pl.Bind(targets); vm.RunAll(); solver.Step(G.NodesToValueGrads(learn)); vm.Reset()
-//	for each epoch: pareto.Add(epoch, meanLPred, meanLHyper)
+//	pl, err := loss.NewPredLoss(loss.KindMSE, pred)       // then pl.Bind(targets) per batch
+//	w, err := loss.NewAdaptive(g, 2, tensor.Float64, 1.5) // q = 1.5; w.Params() are learnt too
+//	total, err := w.Combine([]*G.Node{pl.Loss, lHyper})   // L_total, what training minimises
+//
+// then G.Grad(total, append(modelParams, w.Params()...)...) and a tape
+// machine as usual; a ParetoTracker records the mean task losses of each
+// epoch.
 //
 // # Prediction losses
 //
@@ -32,10 +32,11 @@
 // # Multi-task weighting
 //
 // A Weighting combines the task losses: Fixed (Σ w_t L_t), Uncertainty
-// (Kendall et al. 2018, Σ L_t/(2σ_t²) + ln σ_t, or the ln(1 + σ_t²) form of
-// Liebel & Körner 2018), and Adaptive, the HyperNAS loss
+// (NewUncertainty: Kendall et al. 2018, Σ L_t/(2σ_t²) + ln σ_t, or the
+// ln(1 + σ_t²) form of Liebel & Körner 2018), and Adaptive (NewAdaptive),
+// the dynamic adaptive multi-task loss of HyperNAS
 //
-//	L = Σ_t [L_t^(q−1) / (2u_t²)]·L_t + ln(1 + u_t²)
+//	L_total = Σ_t [L_t^(q−1) / (2u_t²)]·L_t + ln(1 + u_t²)
 //
 // with learnable u_t (initialised to 1) and the preference coefficient q.
 // At q = 1 it is exactly Uncertainty with Log1pSigmaSq. Whether the factor
@@ -48,7 +49,12 @@
 // run, read with G.Read because the tape machine reuses the memory of
 // intermediate nodes.
 //
+// A ParetoTracker records the mean task losses of each epoch (EpochLosses)
+// and reports the epochs on the Pareto front: the trade-off between L_pred
+// and L_hyper that q steers.
+//
 // Everything works on float64 and float32 graphs (the dtype is taken from
 // the inputs) and returns an error wrapping ErrShape, rather than letting
-// Gorgonia panic, for nodes of the wrong shape, dtype or graph.
+// Gorgonia panic, for nodes of the wrong shape, dtype or graph. No exported
+// function or method panics on any argument.
 package loss

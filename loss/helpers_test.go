@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/hypernas/go-hypernas/internal/gx"
+
 	"github.com/stretchr/testify/require"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -11,14 +13,11 @@ import (
 
 // vecValue makes a (n) tensor of dtype dt holding xs.
 func vecValue(dt tensor.Dtype, xs []float64) *tensor.Dense {
-	if dt == tensor.Float32 {
-		d := make([]float32, len(xs))
-		for i, x := range xs {
-			d[i] = float32(x)
-		}
-		return tensor.New(tensor.WithShape(len(xs)), tensor.WithBacking(d))
+	t, err := gx.Dense(dt, xs, len(xs))
+	if err != nil {
+		panic(err)
 	}
-	return tensor.New(tensor.WithShape(len(xs)), tensor.WithBacking(append([]float64(nil), xs...)))
+	return t
 }
 
 type predFn func(pred, target *G.Node) (*G.Node, error)
@@ -61,11 +60,11 @@ func (r *predRun) run(t testing.TB, pred []float64) (float64, []float64) {
 	}
 	require.NoError(t, r.vm.RunAll())
 	defer r.vm.Reset()
-	v, ok := scalarOf(r.val)
+	v, ok := gx.ToFloat64(r.val)
 	require.True(t, ok, "loss value %v", r.val)
 	var grad []float64
 	if gv, err := r.pred.Grad(); err == nil {
-		grad = floatsOf(gv)
+		grad = gx.ToFloat64s(gv)
 	}
 	return v, grad
 }

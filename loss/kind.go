@@ -1,6 +1,7 @@
 package loss
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -58,6 +59,9 @@ func ParseKind(name string) (Kind, error) {
 
 // Set implements flag.Value.
 func (k *Kind) Set(name string) error {
+	if k == nil {
+		return errors.New("loss: Set of a nil *Kind")
+	}
 	v, err := ParseKind(name)
 	if err != nil {
 		return err

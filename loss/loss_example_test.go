@@ -109,3 +109,44 @@ func ExampleParseKind() {
 	// listmle true
 	// parse error: unknown loss "ndcg", want one of mse, hinge, bpr, listmle
 }
+
+// The three weightings on the same task losses, with their learnt
+// parameters at the initial σ_t = u_t = 1: fixed weights Σ w_t L_t, the
+// uncertainty weighting Σ L_t/(2σ_t²) + ln σ_t, and the adaptive loss
+// Σ [L_t^(q−1)/(2u_t²)]·L_t + ln(1 + u_t²).
+func ExampleWeighting() {
+	for _, c := range []struct {
+		name string
+		make func(g *G.ExprGraph) (loss.Weighting, error)
+	}{
+		{"fixed (1, 0.1)", func(*G.ExprGraph) (loss.Weighting, error) { return loss.NewFixed(1, 0.1), nil }},
+		{"uncertainty", func(g *G.ExprGraph) (loss.Weighting, error) { return loss.NewUncertainty(g, 2, tensor.Float64) }},
+		{"adaptive q=1.5", func(g *G.ExprGraph) (loss.Weighting, error) { return loss.NewAdaptive(g, 2, tensor.Float64, 1.5) }},
+	} {
+		g := G.NewGraph()
+		tasks := []*G.Node{
+			G.NewScalar(g, tensor.Float64, G.WithName("L_pred"), G.WithValue(0.5)),
+			G.NewScalar(g, tensor.Float64, G.WithName("L_hyper"), G.WithValue(2.0)),
+		}
+		w, err := c.make(g)
+		if err != nil {
+			log.Fatal(err)
+		}
+		total, err := w.Combine(tasks)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var v G.Value
+		G.Read(total, &v)
+		vm := G.NewTapeMachine(g)
+		if err := vm.RunAll(); err != nil {
+			log.Fatal(err)
+		}
+		vm.Close()
+		fmt.Printf("%-15s L = %.4f, weights %.4f\n", c.name, v.Data(), w.Weights())
+	}
+	// Output:
+	// fixed (1, 0.1)  L = 0.7000, weights [1.0000 0.1000]
+	// uncertainty     L = 1.2500, weights [0.5000 0.5000]
+	// adaptive q=1.5  L = 2.9773, weights [0.3536 0.7071]
+}

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func epochsOf(ps []ParetoPoint) []int {
+func epochsOf(ps []EpochLosses) []int {
 	var e []int
 	for _, p := range ps {
 		e = append(e, p.Epoch)
@@ -94,6 +94,6 @@ func TestDominates(t *testing.T) {
 		{[]float64{1}, []float64{2, 2}, false},
 	}
 	for _, tc := range tests {
-		assert.Equal(t, tc.want, ParetoPoint{Losses: tc.a}.Dominates(ParetoPoint{Losses: tc.b}), "%v vs %v", tc.a, tc.b)
+		assert.Equal(t, tc.want, EpochLosses{Losses: tc.a}.Dominates(EpochLosses{Losses: tc.b}), "%v vs %v", tc.a, tc.b)
 	}
 }

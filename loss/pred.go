@@ -2,16 +2,16 @@ package loss
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/hypernas/go-hypernas/internal/gx"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// DefaultMargin is the margin of the pairwise hinge loss when none is given:
-// 0.1, the compare margin of GATES (Ning et al. 2020), for targets that are
-// accuracies in [0, 1]. Scale it with the targets.
-const DefaultMargin = 0.1
+// DefaultHingeMargin is the margin of the pairwise hinge loss when none is
+// given: 0.1, the compare margin of GATES (Ning et al. 2020), for targets
+// that are accuracies in [0, 1]. Scale it with the targets.
+const DefaultHingeMargin = 0.1
 
 // listMLEPenalty pushes the entries outside a ListMLE row's suffix far below
 // every entry inside it, so that the row maximum (the log-sum-exp shift) is
@@ -22,8 +22,8 @@ const listMLEPenalty = 1e30
 // paper's L_pred. pred and target are vectors of B entries, of shape (B) or
 // (B, 1), of the same float dtype.
 func MSE(pred, target *G.Node) (_ *G.Node, err error) {
-	defer guard(&err)
-	p, t, err := predTarget(pred, target)
+	defer gx.Recover(&err, "loss", "building the MSE loss")
+	p, t, err := predTarget(pred, target, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -45,15 +45,15 @@ func MSE(pred, target *G.Node) (_ *G.Node, err error) {
 // has loss 0. The pairs are found in the graph from the value of target, so
 // the same graph serves every batch of B targets.
 func PairwiseHinge(pred, target *G.Node, margin float64) (_ *G.Node, err error) {
-	defer guard(&err)
-	if !finite(margin) || margin < 0 {
-		return nil, fmt.Errorf("loss: hinge margin %v, want a finite number ≥ 0", margin)
+	defer gx.Recover(&err, "loss", "building the pairwise hinge loss")
+	if err := checkMargin(margin); err != nil {
+		return nil, err
 	}
 	pr, err := newPairs(pred, target)
 	if err != nil {
 		return nil, err
 	}
-	m := scalarConst(pr.dt, margin)
+	m := gx.Scalar(pr.dt, margin)
 	x, err := G.Sub(m, pr.diff)
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func PairwiseHinge(pred, target *G.Node, margin float64) (_ *G.Node, err error) 
 // of |x| at 0 is 0 and the two kinks cancel. Gorgonia's own Softplus returns
 // x for x > 16, which is off by up to 1e-7.
 func PairwiseLogistic(pred, target *G.Node) (_ *G.Node, err error) {
-	defer guard(&err)
+	defer gx.Recover(&err, "loss", "building the pairwise logistic loss")
 	pr, err := newPairs(pred, target)
 	if err != nil {
 		return nil, err
@@ -90,18 +90,10 @@ func PairwiseLogistic(pred, target *G.Node) (_ *G.Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if lin, err = G.HadamardProd(lin, scalarConst(pr.dt, 0.5)); err != nil {
+	if lin, err = G.HadamardProd(lin, gx.Scalar(pr.dt, 0.5)); err != nil {
 		return nil, err
 	}
-	na, err := G.Neg(a)
-	if err != nil {
-		return nil, err
-	}
-	e, err := G.Exp(na)
-	if err != nil {
-		return nil, err
-	}
-	l1p, err := G.Log1p(e)
+	l1p, err := gx.Chain(a, G.Neg, G.Exp, G.Log1p) // ln(1 + e^−|x|)
 	if err != nil {
 		return nil, err
 	}
@@ -121,29 +113,20 @@ type pairs struct {
 }
 
 func newPairs(pred, target *G.Node) (*pairs, error) {
-	p, t, err := predTarget(pred, target)
+	p, t, err := predTarget(pred, target, 2)
 	if err != nil {
 		return nil, err
 	}
 	b := p.Shape()[0]
-	if b < 2 {
-		return nil, fmt.Errorf("%w: a ranking loss needs a batch of at least 2, got %d", ErrShape, b)
-	}
 	pc, prow, err := colRow(p, b)
 	if err != nil {
 		return nil, err
 	}
-	tc, trow, err := colRow(t, b)
-	if err != nil {
-		return nil, err
-	}
 	pr := &pairs{dt: p.Dtype()}
-	if pr.diff, err = G.BroadcastSub(pc, prow, []byte{1}, []byte{0}); err != nil {
+	if _, _, pr.mask, err = greater(t, b); err != nil {
 		return nil, err
 	}
-	// Comparison ops are not differentiable in Gorgonia, so no gradient is
-	// asked of target.
-	if pr.mask, err = G.BroadcastGt(tc, trow, true, []byte{1}, []byte{0}); err != nil {
+	if pr.diff, err = G.BroadcastSub(pc, prow, []byte{1}, []byte{0}); err != nil {
 		return nil, err
 	}
 	n, err := G.Sum(pr.mask)
@@ -151,7 +134,7 @@ func newPairs(pred, target *G.Node) (*pairs, error) {
 		return nil, err
 	}
 	// count = n + [n = 0], that is max(n, 1): MaxBetween fails on scalars.
-	none, err := G.Eq(n, scalarConst(pr.dt, 0), true)
+	none, err := G.Eq(n, gx.Scalar(pr.dt, 0), true)
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +155,19 @@ func (pr *pairs) mean(perPair *G.Node) (*G.Node, error) {
 		return nil, err
 	}
 	return G.HadamardDiv(s, pr.count)
+}
+
+// greater returns the target t as a (B, 1) column and a (1, B) row, and
+// the (B, B) mask gt_ij = [t_i > t_j]. Comparison ops are not
+// differentiable in Gorgonia, so no gradient is asked of the target.
+func greater(t *G.Node, b int) (col, row, gt *G.Node, err error) {
+	if col, row, err = colRow(t, b); err != nil {
+		return nil, nil, nil, err
+	}
+	if gt, err = G.BroadcastGt(col, row, true, []byte{1}, []byte{0}); err != nil {
+		return nil, nil, nil, err
+	}
+	return col, row, gt, nil
 }
 
 // colRow reshapes a (B) vector into a (B, 1) column and a (1, B) row.
@@ -200,22 +196,14 @@ func colRow(v *G.Node, b int) (col, row *G.Node, err error) {
 // graph from the value of target. Each row's log-sum-exp is shifted by the
 // row's maximum over its suffix, so it neither overflows nor underflows.
 func ListMLE(pred, target *G.Node) (_ *G.Node, err error) {
-	defer guard(&err)
-	p, t, err := predTarget(pred, target)
+	defer gx.Recover(&err, "loss", "building the ListMLE loss")
+	p, t, err := predTarget(pred, target, 2)
 	if err != nil {
 		return nil, err
 	}
-	b := p.Shape()[0]
-	if b < 2 {
-		return nil, fmt.Errorf("%w: a ranking loss needs a batch of at least 2, got %d", ErrShape, b)
-	}
-	dt := p.Dtype()
-	tc, trow, err := colRow(t, b)
-	if err != nil {
-		return nil, err
-	}
+	b, dt := p.Shape()[0], p.Dtype()
 	// suffix_jk = [t_j > t_k] + [t_j = t_k]·[k ≥ j]
-	gt, err := G.BroadcastGt(tc, trow, true, []byte{1}, []byte{0})
+	tc, trow, gt, err := greater(t, b)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +217,10 @@ func ListMLE(pred, target *G.Node) (_ *G.Node, err error) {
 			upper[j*b+k] = 1
 		}
 	}
-	u := matrixConst(dt, fmt.Sprintf("loss.upper%d", b), b, b, upper)
+	u, err := gx.Matrix(dt, fmt.Sprintf("loss.upper%d", b), b, b, upper)
+	if err != nil {
+		return nil, err
+	}
 	tie, err := G.HadamardProd(eq, u)
 	if err != nil {
 		return nil, err
@@ -239,11 +230,11 @@ func ListMLE(pred, target *G.Node) (_ *G.Node, err error) {
 		return nil, err
 	}
 	// shifted_jk = pred_k inside the suffix of j, pred_k − 1e30 outside.
-	out, err := G.Sub(suffix, scalarConst(dt, 1))
+	out, err := G.Sub(suffix, gx.Scalar(dt, 1))
 	if err != nil {
 		return nil, err
 	}
-	pen, err := G.HadamardProd(out, scalarConst(dt, listMLEPenalty))
+	pen, err := G.HadamardProd(out, gx.Scalar(dt, listMLEPenalty))
 	if err != nil {
 		return nil, err
 	}
@@ -276,11 +267,7 @@ func ListMLE(pred, target *G.Node) (_ *G.Node, err error) {
 	if ez, err = G.HadamardProd(ez, suffix); err != nil {
 		return nil, err
 	}
-	s, err := G.Sum(ez, 1)
-	if err != nil {
-		return nil, err
-	}
-	ls, err := G.Log(s)
+	ls, err := gx.Chain(ez, func(n *G.Node) (*G.Node, error) { return G.Sum(n, 1) }, G.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -302,9 +289,17 @@ type predConfig struct {
 	margin float64
 }
 
-// WithMargin sets the margin of the pairwise hinge loss (default
-// DefaultMargin). Other kinds ignore it.
-func WithMargin(m float64) PredOption { return func(c *predConfig) { c.margin = m } }
+// WithHingeMargin sets the margin of the pairwise hinge loss (default
+// DefaultHingeMargin). It must be finite and ≥ 0 whatever the kind; kinds
+// other than KindHinge do not use it.
+func WithHingeMargin(m float64) PredOption { return func(c *predConfig) { c.margin = m } }
+
+func checkMargin(m float64) error {
+	if !finite(m) || m < 0 {
+		return fmt.Errorf("loss: hinge margin %v, want a finite number ≥ 0", m)
+	}
+	return nil
+}
 
 // PredLoss is a prediction loss of the selected Kind together with the input
 // node that holds the batch's targets. Build it once per batch size, compile
@@ -329,24 +324,29 @@ type PredLoss struct {
 // NewPredLoss builds the loss of the given kind on pred, a (B) or (B, 1)
 // float node, with a new target input node of B entries and pred's dtype.
 func NewPredLoss(kind Kind, pred *G.Node, opts ...PredOption) (_ *PredLoss, err error) {
-	defer guard(&err)
-	cfg := predConfig{margin: DefaultMargin}
-	for _, o := range opts {
+	defer gx.Recover(&err, "loss", "building the prediction loss")
+	cfg := predConfig{margin: DefaultHingeMargin}
+	for i, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("loss: prediction-loss option %d is nil", i)
+		}
 		o(&cfg)
+	}
+	if err := checkMargin(cfg.margin); err != nil {
+		return nil, err
 	}
 	p, err := asVector("pred", pred)
 	if err != nil {
 		return nil, err
 	}
 	b, dt, g := p.Shape()[0], p.Dtype(), p.Graph()
-	var backing any = make([]float64, b)
-	if dt == tensor.Float32 {
-		backing = make([]float32, b)
+	val, err := gx.Dense(dt, make([]float64, b), b)
+	if err != nil {
+		return nil, err
 	}
-	val := tensor.New(tensor.WithShape(b), tensor.WithBacking(backing))
 	// Left unbound: a run before the first Bind fails ("No value bound")
 	// instead of silently fitting zeros.
-	target := G.NewVector(g, dt, G.WithShape(b), G.WithName(uniqueName(g, "loss.target")))
+	target := G.NewVector(g, dt, G.WithShape(b), G.WithName(gx.UniqueName(g, "loss.target")))
 	var l *G.Node
 	switch kind {
 	case KindMSE:
@@ -366,31 +366,42 @@ func NewPredLoss(kind Kind, pred *G.Node, opts ...PredOption) (_ *PredLoss, err 
 	return &PredLoss{Kind: kind, Pred: pred, Target: target, Loss: l, target: val}, nil
 }
 
-// BatchSize returns B, the number of targets Bind takes.
-func (l *PredLoss) BatchSize() int { return l.Target.Shape()[0] }
+var errNoPredLoss = fmt.Errorf("%w: PredLoss not made by NewPredLoss", ErrShape)
+
+// BatchSize returns B, the number of targets Bind takes (0 for a PredLoss
+// not made by NewPredLoss).
+func (l *PredLoss) BatchSize() int {
+	if l == nil || l.Target == nil {
+		return 0
+	}
+	return l.Target.Shape()[0]
+}
 
 // Inputs returns the nodes that need a new value each batch (Target); Bind
 // sets them.
-func (l *PredLoss) Inputs() G.Nodes { return G.Nodes{l.Target} }
+func (l *PredLoss) Inputs() G.Nodes {
+	if l == nil || l.Target == nil {
+		return nil
+	}
+	return G.Nodes{l.Target}
+}
 
 // Bind sets the targets of the next run, converted to the graph's dtype. It
 // fails on a wrong count or a value that is not finite.
 func (l *PredLoss) Bind(target []float64) error {
+	if l == nil || l.Target == nil || l.target == nil {
+		return errNoPredLoss
+	}
 	if len(target) != l.BatchSize() {
 		return fmt.Errorf("%w: %d targets for a batch of %d", ErrShape, len(target), l.BatchSize())
 	}
 	for i, v := range target {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if !finite(v) {
 			return fmt.Errorf("loss: target %d is %v", i, v)
 		}
 	}
-	switch d := l.target.Data().(type) {
-	case []float64:
-		copy(d, target)
-	case []float32:
-		for i, v := range target {
-			d[i] = float32(v)
-		}
+	if err := gx.SetFloat64s(l.target, target); err != nil {
+		return fmt.Errorf("loss: targets: %w", err)
 	}
 	return G.Let(l.Target, l.target)
 }

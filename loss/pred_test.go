@@ -8,6 +8,8 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/hypernas/go-hypernas/internal/gx"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	G "gorgonia.org/gorgonia"
@@ -82,7 +84,7 @@ type predCase struct {
 
 var predCases = []predCase{
 	{"mse", MSE, mseRef, KindMSE},
-	{"hinge", func(p, t *G.Node) (*G.Node, error) { return PairwiseHinge(p, t, DefaultMargin) }, hingeRef(DefaultMargin), KindHinge},
+	{"hinge", func(p, t *G.Node) (*G.Node, error) { return PairwiseHinge(p, t, DefaultHingeMargin) }, hingeRef(DefaultHingeMargin), KindHinge},
 	{"bpr", PairwiseLogistic, bprRef, KindBPR},
 	{"listmle", ListMLE, listMLERef, KindListMLE},
 }
@@ -308,7 +310,7 @@ func TestPredLossBind(t *testing.T) {
 					require.NoError(t, G.Let(pred, vecValue(dt, p)))
 					require.NoError(t, pl.Bind(y))
 					require.NoError(t, vm.RunAll())
-					got, _ := scalarOf(lv)
+					got, _ := gx.ToFloat64(lv)
 					vm.Reset()
 					want := pc.ref(p, y)
 					tol := 1e-12
@@ -331,7 +333,7 @@ func TestNewPredLossErrors(t *testing.T) {
 	pred := G.NewVector(g, tensor.Float64, G.WithShape(4), G.WithName("pred"))
 	_, err := NewPredLoss(Kind(42), pred)
 	assert.Error(t, err)
-	_, err = NewPredLoss(KindHinge, pred, WithMargin(-0.5))
+	_, err = NewPredLoss(KindHinge, pred, WithHingeMargin(-0.5))
 	assert.Error(t, err)
 	_, err = NewPredLoss(KindMSE, nil)
 	assert.ErrorIs(t, err, ErrShape)
@@ -383,7 +385,7 @@ func TestPredLossTrains(t *testing.T) {
 				require.NoError(t, pl.Bind(ys))
 				require.NoError(t, vm.RunAll())
 				require.NoError(t, solver.Step(G.NodesToValueGrads(G.Nodes{w})))
-				v, _ := scalarOf(lv)
+				v, _ := gx.ToFloat64(lv)
 				vm.Reset()
 				if step == 0 {
 					first = v
@@ -392,7 +394,7 @@ func TestPredLossTrains(t *testing.T) {
 			}
 			assert.Less(t, last, first/2, "loss %v → %v", first, last)
 			// the direction of w matters for ranking, not its scale
-			wv := floatsOf(w.Value())
+			wv := gx.ToFloat64s(w.Value())
 			cos, nw, nt := 0.0, 0.0, 0.0
 			for j := range f {
 				cos += wv[j] * truth[j]

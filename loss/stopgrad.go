@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"hash/fnv"
 
 	"github.com/chewxy/hm"
+	"github.com/hypernas/go-hypernas/internal/gx"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -18,7 +18,7 @@ import (
 // the same step as everything else (no one-step lag) and no gradient flows
 // into its input through it. The finite-difference tests of Adaptive with
 // FactorGradient off check this.
-type stopGradient struct{}
+type stopGradient struct{ gx.OpDefaults }
 
 func (stopGradient) Arity() int { return 1 }
 
@@ -47,16 +47,9 @@ func (stopGradient) Do(vals ...G.Value) (G.Value, error) {
 	return G.CloneValue(vals[0])
 }
 
-func (stopGradient) ReturnsPtr() bool      { return false }
-func (stopGradient) CallsExtern() bool     { return false }
-func (stopGradient) OverwritesInput() int  { return -1 }
-func (stopGradient) WriteHash(h hash.Hash) { fmt.Fprint(h, "hypernas/loss.stopGradient") }
-func (op stopGradient) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
-func (stopGradient) String() string { return "StopGradient" }
+func (stopGradient) WriteHash(h hash.Hash) { gx.WriteHash(h, "hypernas/loss.stopGradient") }
+func (op stopGradient) Hashcode() uint32   { return gx.Hashcode(op) }
+func (stopGradient) String() string        { return "StopGradient" }
 
 // DiffWRT marks the input as not differentiable: this is what blocks the
 // gradient.
@@ -71,7 +64,7 @@ func (stopGradient) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 // StopGradient returns a node with the value of x that passes no gradient to
 // x: in G.Grad, everything computed from it is treated as a constant.
 func StopGradient(x *G.Node) (_ *G.Node, err error) {
-	defer guard(&err)
+	defer gx.Recover(&err, "loss", "building a stop-gradient")
 	if x == nil {
 		return nil, errors.New("loss: StopGradient of a nil node")
 	}

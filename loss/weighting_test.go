@@ -6,6 +6,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/hypernas/go-hypernas/internal/gx"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	G "gorgonia.org/gorgonia"
@@ -65,18 +67,18 @@ func (r *wRun) run(t testing.TB, ls, ps []float64) (total float64, dl, dp []floa
 	}
 	require.NoError(t, r.vm.RunAll())
 	defer r.vm.Reset()
-	total, ok := scalarOf(r.val)
+	total, ok := gx.ToFloat64(r.val)
 	require.True(t, ok)
 	for _, n := range r.losses {
 		g, err := n.Grad()
 		require.NoError(t, err)
-		v, _ := scalarOf(g)
+		v, _ := gx.ToFloat64(g)
 		dl = append(dl, v)
 	}
 	if len(r.params) > 0 {
 		g, err := r.params[0].Grad()
 		require.NoError(t, err)
-		dp = floatsOf(g)
+		dp = gx.ToFloat64s(g)
 	}
 	return total, dl, dp
 }
@@ -415,11 +417,11 @@ func TestStopGradient(t *testing.T) {
 	vm := G.NewTapeMachine(g, G.BindDualValues(x))
 	defer vm.Close()
 	require.NoError(t, vm.RunAll())
-	v, _ := scalarOf(yv)
+	v, _ := gx.ToFloat64(yv)
 	assert.InDelta(t, 1.5*1.5*1.5+1.5, v, 1e-15)
 	gv, err := x.Grad()
 	require.NoError(t, err)
-	d, _ := scalarOf(gv)
+	d, _ := gx.ToFloat64(gv)
 	assert.InDelta(t, 1.5*1.5+1, d, 1e-15)
 
 	// on a vector of float32

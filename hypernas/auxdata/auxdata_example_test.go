@@ -27,7 +27,10 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	it := im.Iterator(rand.New(rand.NewPCG(1, 2)))
+	it, err := im.Iterator(rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		panic(err)
+	}
 	px, labels := make([]float32, 2*im.ImageLen()), make([]int, 2)
 	if err := it.Next(px, labels); err != nil {
 		panic(err)
@@ -37,4 +40,20 @@ func Example() {
 	// Output:
 	// 2 images of 2×2, mean 0.486
 	// labels in shuffled order: [1 0]
+}
+
+func ExampleDataset_Head() {
+	d := &auxdata.Dataset{N: 3, Channels: 1, Height: 2, Width: 2, Classes: 2,
+		Pixels: make([]byte, 12), Labels: []byte{0, 1, 1}}
+	head, err := d.Head(2)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(head.N, head.Labels)
+	_, err = d.Head(-1)
+	fmt.Println(err)
+	// Output:
+	// 2 [0 1]
+	// auxdata: Head(-1): need at least one image
 }

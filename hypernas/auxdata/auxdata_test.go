@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hypernas/go-hypernas/internal/datadir"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,11 +21,7 @@ const fashionDir = "/usr/share/datasets/fashion-mnist"
 
 func cifarDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("HYPERNAS_DATA")
-	if dir == "" {
-		t.Skip("HYPERNAS_DATA is not set: point it at the benchmark data folder (../shared/data) to run this test")
-	}
-	return filepath.Join(dir, "cifar10")
+	return filepath.Join(datadir.Dir(t), "cifar10")
 }
 
 func fashionFiles(t testing.TB) (string, string) {
@@ -78,7 +76,9 @@ func TestFashionReal(t *testing.T) {
 	assert.Equal(t, 10000, d.N)
 	assert.Equal(t, 10, d.Classes)
 	assert.Equal(t, 28, d.Height)
-	im, err := d.Head(500).Prepare(8)
+	head, err := d.Head(500)
+	require.NoError(t, err)
+	im, err := head.Prepare(8)
 	require.NoError(t, err)
 	assert.Equal(t, 500, im.N)
 	assert.Equal(t, 64, im.ImageLen())
@@ -201,7 +201,8 @@ func TestIterator(t *testing.T) {
 	im, err := d.Prepare(2)
 	require.NoError(t, err)
 	draw := func(seed uint64) []int {
-		it := im.Iterator(rand.New(rand.NewPCG(seed, 0)))
+		it, err := im.Iterator(rand.New(rand.NewPCG(seed, 0)))
+		require.NoError(t, err)
 		var all []int
 		px, lab := make([]float32, 3*im.ImageLen()), make([]int, 3)
 		for k := 0; k < 10; k++ {
@@ -219,7 +220,8 @@ func TestIterator(t *testing.T) {
 		seen[l]++
 	}
 	assert.Len(t, seen, 10, "a pass visits every image once")
-	it := im.Iterator(rng)
+	it, err := im.Iterator(rng)
+	require.NoError(t, err)
 	assert.Error(t, it.Next(make([]float32, 3), make([]int, 1)))
 }
 

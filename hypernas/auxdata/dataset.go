@@ -28,11 +28,20 @@ type Dataset struct {
 
 func (d *Dataset) imageSize() int { return d.Channels * d.Height * d.Width }
 
+// maxBytes bounds the pixels of a dataset, far above any auxiliary dataset,
+// so that sizes from a corrupt header cannot overflow.
+const maxBytes int64 = 1 << 40
+
 // Validate checks the dataset's sizes and labels.
 func (d *Dataset) Validate() error {
+	if d == nil {
+		return fmt.Errorf("%w: nil dataset", ErrFormat)
+	}
 	switch {
 	case d.N < 1 || d.Channels < 1 || d.Height < 1 || d.Width < 1:
 		return fmt.Errorf("%w: %d images of %d×%d×%d", ErrFormat, d.N, d.Channels, d.Height, d.Width)
+	case int64(d.N) > maxBytes/int64(d.Channels)/int64(d.Height)/int64(d.Width):
+		return fmt.Errorf("%w: %d images of %d×%d×%d are more than %d bytes", ErrFormat, d.N, d.Channels, d.Height, d.Width, maxBytes)
 	case d.Classes < 2:
 		return fmt.Errorf("%w: %d classes", ErrFormat, d.Classes)
 	case len(d.Pixels) != d.N*d.imageSize():
@@ -49,13 +58,20 @@ func (d *Dataset) Validate() error {
 }
 
 // Head returns the first n images (all of them if n ≥ N), sharing memory.
-func (d *Dataset) Head(n int) *Dataset {
-	n = max(0, min(n, d.N))
+// It fails if n < 1 or d is not valid.
+func (d *Dataset) Head(n int) (*Dataset, error) {
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	if n < 1 {
+		return nil, fmt.Errorf("auxdata: Head(%d): need at least one image", n)
+	}
+	n = min(n, d.N)
 	e := *d
 	e.N = n
 	e.Pixels = d.Pixels[:n*d.imageSize()]
 	e.Labels = d.Labels[:n]
-	return &e
+	return &e, nil
 }
 
 // Images are a dataset prepared for training: square, float32, normalised.
@@ -77,6 +93,8 @@ type Images struct {
 // pool and 28→8 weighs partly covered pixels by their overlap), maps pixels
 // to [0,1] and normalises each channel to zero mean and unit variance over
 // the whole set.
+//
+// It fails if size is outside 1…max(Height, Width) or d is not valid.
 func (d *Dataset) Prepare(size int) (*Images, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
@@ -159,7 +177,31 @@ func areaWeights(n, m int) []areaWeight {
 }
 
 // ImageLen is the number of values of one image (Size·Size·Channels).
-func (im *Images) ImageLen() int { return im.Size * im.Size * im.Channels }
+func (im *Images) ImageLen() int {
+	if im == nil {
+		return 0
+	}
+	return im.Size * im.Size * im.Channels
+}
+
+// validate checks that im's arrays match its sizes: Images made by Prepare
+// do, a literal or an edited one may not.
+func (im *Images) validate() error {
+	switch {
+	case im == nil:
+		return errors.New("auxdata: nil Images")
+	case im.N < 1 || im.Channels < 1 || im.Size < 1 || im.Classes < 2:
+		return fmt.Errorf("auxdata: %d images of %d×%d×%d in %d classes", im.N, im.Size, im.Size, im.Channels, im.Classes)
+	case int64(im.N) > maxBytes/int64(im.ImageLen()) || len(im.Data) != im.N*im.ImageLen() || len(im.Labels) != im.N:
+		return fmt.Errorf("auxdata: %d values and %d labels for %d images of %d values", len(im.Data), len(im.Labels), im.N, im.ImageLen())
+	}
+	for i, l := range im.Labels {
+		if l < 0 || l >= im.Classes {
+			return fmt.Errorf("auxdata: image %d has label %d, expected 0…%d", i, l, im.Classes-1)
+		}
+	}
+	return nil
+}
 
 // Iterator serves the images in a seeded random order, reshuffled after
 // every pass.
@@ -173,14 +215,20 @@ type Iterator struct {
 }
 
 // Iterator returns an iterator over the images; the same rng seed gives the
-// same sequence of batches.
-func (im *Images) Iterator(rng *rand.Rand) *Iterator {
+// same sequence of batches. It fails if rng is nil or im is not valid.
+func (im *Images) Iterator(rng *rand.Rand) (*Iterator, error) {
+	if err := im.validate(); err != nil {
+		return nil, err
+	}
+	if rng == nil {
+		return nil, errors.New("auxdata: Iterator with a nil random source")
+	}
 	it := &Iterator{im: im, rng: rng, perm: make([]int, im.N)}
 	for i := range it.perm {
 		it.perm[i] = i
 	}
 	it.shuffle()
-	return it
+	return it, nil
 }
 
 func (it *Iterator) shuffle() {
@@ -191,6 +239,9 @@ func (it *Iterator) shuffle() {
 // Next fills labels with the next len(labels) images' classes and pixels
 // with their values (len(labels)·ImageLen() of them), in HWC order.
 func (it *Iterator) Next(pixels []float32, labels []int) error {
+	if it == nil || it.im == nil || it.rng == nil {
+		return errors.New("auxdata: Iterator not made by Images.Iterator")
+	}
 	L := it.im.ImageLen()
 	if len(pixels) != len(labels)*L {
 		return fmt.Errorf("auxdata: %d pixel values for %d images of %d", len(pixels), len(labels), L)

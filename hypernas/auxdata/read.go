@@ -24,6 +24,9 @@ const (
 // (data_batch_*.bin, test_batch.bin) until the end of r. A partial last
 // record or a label above 9 is an error naming the record and byte offset.
 func ReadCIFAR10(r io.Reader) (*Dataset, error) {
+	if r == nil {
+		return nil, errors.New("auxdata: ReadCIFAR10 from a nil reader")
+	}
 	d := &Dataset{Name: "cifar10", Channels: 3, Height: cifarSide, Width: cifarSide, Classes: cifarClasses}
 	br := bufio.NewReaderSize(r, 1<<16)
 	rec := make([]byte, cifarRecord)
@@ -93,6 +96,9 @@ const (
 // Fashion-MNIST. Gzip-compressed input is detected and decompressed. The
 // images are one channel; Classes is one more than the largest label.
 func ReadIDX(images, labels io.Reader) (*Dataset, error) {
+	if images == nil || labels == nil {
+		return nil, errors.New("auxdata: ReadIDX from a nil reader")
+	}
 	img, err := readIDX(images, idxImages, "image")
 	if err != nil {
 		return nil, err

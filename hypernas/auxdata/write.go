@@ -2,13 +2,18 @@ package auxdata
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // WriteCIFAR10 writes a dataset of 3×32×32 images in the CIFAR-10 binary
 // format that ReadCIFAR10 reads.
 func WriteCIFAR10(w io.Writer, d *Dataset) error {
+	if w == nil {
+		return errors.New("auxdata: WriteCIFAR10 to a nil writer")
+	}
 	if err := d.Validate(); err != nil {
 		return err
 	}
@@ -29,11 +34,17 @@ func WriteCIFAR10(w io.Writer, d *Dataset) error {
 // WriteIDX writes a one-channel dataset as an IDX image file and an IDX
 // label file (uncompressed) that ReadIDX reads.
 func WriteIDX(images, labels io.Writer, d *Dataset) error {
+	if images == nil || labels == nil {
+		return errors.New("auxdata: WriteIDX to a nil writer")
+	}
 	if err := d.Validate(); err != nil {
 		return err
 	}
 	if d.Channels != 1 {
 		return fmt.Errorf("auxdata: IDX image files hold one channel, not %d", d.Channels)
+	}
+	if int64(d.N) > math.MaxUint32 || int64(d.Height) > math.MaxUint32 || int64(d.Width) > math.MaxUint32 {
+		return fmt.Errorf("auxdata: IDX sizes are 32-bit, not %d images of %d×%d", d.N, d.Height, d.Width)
 	}
 	for _, part := range []struct {
 		w    io.Writer

@@ -16,7 +16,9 @@
 //	p10, err := metrics.PrecisionAtK(pred, truth, 10)
 //
 // Inputs with different lengths, fewer than two elements or a NaN give an
-// error (ErrLengthMismatch, ErrTooFew, ErrNaN); infinities are ordinary
-// values. A correlation is undefined when one input is constant: then, as
-// scipy does, the result is NaN with a nil error.
+// error (ErrLengthMismatch, ErrTooFew, ErrNaN), as does a k outside 1…n
+// (ErrBadK); infinities are ordinary values. A rank correlation is undefined
+// when all values of one input are equal: where scipy returns NaN, these
+// return ErrConstant, so that a caller can say "all labels are equal"
+// instead of printing NaN. With any error the value returned is NaN.
 package metrics

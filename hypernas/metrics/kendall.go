@@ -20,11 +20,12 @@ import (
 // values, where every swap is one discordant pair, and count the pairs tied in
 // y. Counters are int64, so n may run to millions.
 //
-// If all x or all y are equal, tau-b is 0/0: the result is NaN with a nil
-// error, as in scipy. Errors: ErrLengthMismatch, ErrTooFew (n < 2), ErrNaN.
+// If all x or all y are equal, tau-b is 0/0; scipy returns NaN, this
+// returns ErrConstant. Errors: ErrLengthMismatch, ErrTooFew (n < 2),
+// ErrNaN, ErrConstant; with an error the value is NaN.
 func KendallTau(x, y []float64) (float64, error) {
-	if err := checkPair("x", x, "y", y, 2); err != nil {
-		return 0, err
+	if err := checkCorrelation(x, y); err != nil {
+		return math.NaN(), err
 	}
 	n := len(x)
 	p := make([]xy, n)
@@ -77,10 +78,7 @@ func KendallTau(x, y []float64) (float64, error) {
 		i = j
 	}
 
-	tot := pairs(n)
-	if xTie == tot || yTie == tot {
-		return math.NaN(), nil
-	}
+	tot := pairs(n) // > xTie and > yTie: neither input is constant
 	// n_c - n_d = (pairs tied in neither) - 2 n_d, and by inclusion-exclusion
 	// pairs tied in neither = tot - xTie - yTie + jointTie.
 	conMinusDis := tot - xTie - yTie + jointTie - 2*dis
@@ -90,8 +88,8 @@ func KendallTau(x, y []float64) (float64, error) {
 // KendallTauNaive is KendallTau by its O(n²) definition, one pair at a time.
 // It is the reference KendallTau is tested against; use KendallTau.
 func KendallTauNaive(x, y []float64) (float64, error) {
-	if err := checkPair("x", x, "y", y, 2); err != nil {
-		return 0, err
+	if err := checkCorrelation(x, y); err != nil {
+		return math.NaN(), err
 	}
 	var s, untiedX, untiedY int64
 	for i := range x {
@@ -102,9 +100,6 @@ func KendallTauNaive(x, y []float64) (float64, error) {
 			untiedX += dx * dx
 			untiedY += dy * dy
 		}
-	}
-	if untiedX == 0 || untiedY == 0 {
-		return math.NaN(), nil
 	}
 	return tauB(s, untiedX, untiedY), nil
 }

@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/hypernas/go-hypernas/hypernas/metrics"
@@ -23,15 +24,21 @@ func ExampleKendallTau() {
 }
 
 func ExampleKendallTau_ties() {
-	// Ties are handled as tau-b (scipy's default); a constant input has no
-	// order to compare, so tau is NaN.
+	// Ties are handled as tau-b (scipy's default).
 	tau, _ := metrics.KendallTau([]float64{12, 2, 1, 12, 2}, []float64{1, 4, 7, 1, 0})
 	fmt.Printf("tau = %.6f\n", tau)
-	tau, err := metrics.KendallTau([]float64{1, 2, 3}, []float64{5, 5, 5})
-	fmt.Println(tau, err)
 	// Output:
 	// tau = -0.471405
-	// NaN <nil>
+}
+
+func ExampleErrConstant() {
+	// Labels that are all equal have no order to compare with.
+	_, err := metrics.KendallTau([]float64{0.7, 0.9, 0.8}, []float64{93, 93, 93})
+	if errors.Is(err, metrics.ErrConstant) {
+		fmt.Println("cannot rank:", err)
+	}
+	// Output:
+	// cannot rank: metrics: input is constant: all 3 values of y are 93
 }
 
 func ExampleSpearmanRho() {

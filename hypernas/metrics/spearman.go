@@ -46,18 +46,18 @@ func Ranks(x []float64) []float64 {
 // Pearson correlation of Ranks(x) and Ranks(y), so ties get average ranks.
 // It gives the value of scipy.stats.spearmanr(x, y).
 //
-// If all x or all y are equal the correlation is 0/0: the result is NaN with
-// a nil error, as in scipy. Errors: ErrLengthMismatch, ErrTooFew (n < 2),
-// ErrNaN.
+// If all x or all y are equal the correlation is 0/0; scipy returns NaN,
+// this returns ErrConstant. Errors: ErrLengthMismatch, ErrTooFew (n < 2),
+// ErrNaN, ErrConstant; with an error the value is NaN.
 func SpearmanRho(x, y []float64) (float64, error) {
-	if err := checkPair("x", x, "y", y, 2); err != nil {
-		return 0, err
+	if err := checkCorrelation(x, y); err != nil {
+		return math.NaN(), err
 	}
 	return pearson(Ranks(x), Ranks(y)), nil
 }
 
-// pearson is the Pearson correlation of a and b (same length, n >= 2);
-// NaN if either is constant.
+// pearson is the Pearson correlation of a and b (same length, n >= 2, not
+// constant).
 func pearson(a, b []float64) float64 {
 	n := float64(len(a))
 	var ma, mb float64
@@ -73,9 +73,6 @@ func pearson(a, b []float64) float64 {
 		sab += da * db
 		saa += da * da
 		sbb += db * db
-	}
-	if saa == 0 || sbb == 0 {
-		return math.NaN()
 	}
 	return clamp1(sab / math.Sqrt(saa) / math.Sqrt(sbb))
 }

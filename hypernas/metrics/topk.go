@@ -1,6 +1,9 @@
 package metrics
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // PrecisionAtK returns the fraction of the true top k (the k largest truth
 // values) that are also in the predicted top k (the k largest pred values):
@@ -10,10 +13,11 @@ import "fmt"
 // the result is deterministic: with truth = [5, 5, 1] the true top 1 is
 // element 0.
 //
-// Errors: ErrLengthMismatch, ErrNaN, ErrBadK (k < 1 or k > n).
+// Errors: ErrLengthMismatch, ErrNaN, ErrBadK (k < 1 or k > n); with an
+// error the value is NaN.
 func PrecisionAtK(pred, truth []float64, k int) (float64, error) {
 	if err := checkTopK(pred, truth, k); err != nil {
-		return 0, err
+		return math.NaN(), err
 	}
 	inTruth := make([]bool, len(truth))
 	for _, i := range topK(truth, k) {
@@ -33,10 +37,11 @@ func PrecisionAtK(pred, truth []float64, k int) (float64, error) {
 // trains only the predictor's top k architectures. Ties in pred are broken by
 // index as in PrecisionAtK.
 //
-// Errors: ErrLengthMismatch, ErrNaN, ErrBadK (k < 1 or k > n).
+// Errors: ErrLengthMismatch, ErrNaN, ErrBadK (k < 1 or k > n); with an
+// error the value is NaN.
 func BestInPredictedTopK(pred, truth []float64, k int) (float64, error) {
 	if err := checkTopK(pred, truth, k); err != nil {
-		return 0, err
+		return math.NaN(), err
 	}
 	top := topK(pred, k)
 	best := truth[top[0]]

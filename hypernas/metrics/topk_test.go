@@ -11,47 +11,36 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestPrecisionAtK(t *testing.T) {
-	tests := []struct {
-		name        string
-		pred, truth []float64
-		k           int
-		want        float64
-	}{
-		{"perfect", []float64{0.1, 0.9, 0.5, 0.3}, []float64{1, 9, 5, 3}, 2, 1},
-		{"half", []float64{0.9, 0.1, 0.5, 0.3}, []float64{9, 1, 3, 5}, 2, 0.5},
-		{"none", []float64{1, 2, 3, 4}, []float64{4, 3, 2, 1}, 2, 0},
-		{"k = n", []float64{1, 2, 3}, []float64{3, 2, 1}, 3, 1},
-		// Ties in truth: truth top 1 is index 0 (lower index wins), and pred
-		// picks index 1.
-		{"tie in truth, lower index wins", []float64{0, 1, 0}, []float64{5, 5, 1}, 1, 0},
-		// Ties in pred: pred top 2 is {0, 1}, truth top 2 is {0, 2}.
-		{"tie in pred, lower index wins", []float64{7, 7, 7}, []float64{3, 1, 2}, 2, 0.5},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := PrecisionAtK(tc.pred, tc.truth, tc.k)
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
-		})
-	}
+// topKFuncs are the metrics of the predicted top k.
+var topKFuncs = map[string]func(pred, truth []float64, k int) (float64, error){
+	"PrecisionAtK": PrecisionAtK, "BestInPredictedTopK": BestInPredictedTopK,
 }
 
-func TestBestInPredictedTopK(t *testing.T) {
+func TestTopKMetrics(t *testing.T) {
 	tests := []struct {
-		name        string
+		f, name     string
 		pred, truth []float64
 		k           int
 		want        float64
 	}{
-		{"finds best", []float64{0.1, 0.9, 0.5, 0.3}, []float64{1, 9, 5, 3}, 1, 9},
-		{"misses best", []float64{0.9, 0.1, 0.5, 0.3}, []float64{4, 9, 5, 3}, 2, 5},
-		{"k = n is the max", []float64{3, 2, 1}, []float64{-1, 7, 2}, 3, 7},
-		{"tie in pred, lower index wins", []float64{1, 1}, []float64{2, 8}, 1, 2},
+		{"PrecisionAtK", "perfect", []float64{0.1, 0.9, 0.5, 0.3}, []float64{1, 9, 5, 3}, 2, 1},
+		{"PrecisionAtK", "half", []float64{0.9, 0.1, 0.5, 0.3}, []float64{9, 1, 3, 5}, 2, 0.5},
+		{"PrecisionAtK", "none", []float64{1, 2, 3, 4}, []float64{4, 3, 2, 1}, 2, 0},
+		{"PrecisionAtK", "k = n", []float64{1, 2, 3}, []float64{3, 2, 1}, 3, 1},
+		// Ties in truth: truth top 1 is index 0 (lower index wins), and pred
+		// picks index 1.
+		{"PrecisionAtK", "tie in truth, lower index wins", []float64{0, 1, 0}, []float64{5, 5, 1}, 1, 0},
+		// Ties in pred: pred top 2 is {0, 1}, truth top 2 is {0, 2}.
+		{"PrecisionAtK", "tie in pred, lower index wins", []float64{7, 7, 7}, []float64{3, 1, 2}, 2, 0.5},
+		{"PrecisionAtK", "infinities are values", []float64{math.Inf(1), 0, math.Inf(-1)}, []float64{2, 1, 0}, 1, 1},
+		{"BestInPredictedTopK", "finds best", []float64{0.1, 0.9, 0.5, 0.3}, []float64{1, 9, 5, 3}, 1, 9},
+		{"BestInPredictedTopK", "misses best", []float64{0.9, 0.1, 0.5, 0.3}, []float64{4, 9, 5, 3}, 2, 5},
+		{"BestInPredictedTopK", "k = n is the max", []float64{3, 2, 1}, []float64{-1, 7, 2}, 3, 7},
+		{"BestInPredictedTopK", "tie in pred, lower index wins", []float64{1, 1}, []float64{2, 8}, 1, 2},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := BestInPredictedTopK(tc.pred, tc.truth, tc.k)
+		t.Run(tc.f+"/"+tc.name, func(t *testing.T) {
+			got, err := topKFuncs[tc.f](tc.pred, tc.truth, tc.k)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
@@ -75,14 +64,14 @@ func TestTopKErrors(t *testing.T) {
 		{"NaN truth", []float64{1, 2}, []float64{1, math.NaN()}, 1, ErrNaN, "truth[1]"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := PrecisionAtK(tc.pred, tc.truth, tc.k)
-			require.ErrorIs(t, err, tc.wantErr)
-			assert.Contains(t, err.Error(), tc.msg)
-			_, err = BestInPredictedTopK(tc.pred, tc.truth, tc.k)
-			require.ErrorIs(t, err, tc.wantErr)
-			assert.Contains(t, err.Error(), tc.msg)
-		})
+		for name, f := range topKFuncs {
+			t.Run(name+"/"+tc.name, func(t *testing.T) {
+				got, err := f(tc.pred, tc.truth, tc.k)
+				require.ErrorIs(t, err, tc.wantErr)
+				assert.Contains(t, err.Error(), tc.msg)
+				assert.True(t, math.IsNaN(got), "an error comes with NaN, got %v", got)
+			})
+		}
 	}
 }
 

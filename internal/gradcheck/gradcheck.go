@@ -1,12 +1,13 @@
-// Package gradcheck compares Gorgonia's symbolic gradients with central
-// finite differences. GORGONIA.md asks for such a check of every op pattern
-// the model uses, since upstream is unmaintained.
 package gradcheck
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+
+	"github.com/hypernas/go-hypernas/internal/gx"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -24,8 +25,14 @@ type Result struct {
 // rng) by ±eps and compares (f(x+eps) − f(x−eps)) / 2eps with the symbolic
 // gradient. The relative error is |a − n| / max(1e-6, |a| + |n|). bind, if
 // set, is called before every run (to set inputs).
-func Check(g *G.ExprGraph, cost *G.Node, wrt G.Nodes, perParam int, eps float64, rng *rand.Rand, bind func() error) (Result, error) {
-	var res Result
+func Check(g *G.ExprGraph, cost *G.Node, wrt G.Nodes, perParam int, eps float64, rng *rand.Rand, bind func() error) (res Result, err error) {
+	defer gx.Recover(&err, "gradcheck", "checking gradients")
+	switch {
+	case g == nil || cost == nil || rng == nil || len(wrt) == 0 || slices.Contains(wrt, nil):
+		return res, errors.New("gradcheck: needs a graph, a cost, nodes to differentiate and a random source")
+	case perParam < 1 || !(eps > 0) || math.IsInf(eps, 0):
+		return res, fmt.Errorf("gradcheck: %d entries per parameter with step %v", perParam, eps)
+	}
 	if cost.Dtype() != tensor.Float64 {
 		return res, fmt.Errorf("gradcheck: needs a float64 graph, cost is %v", cost.Dtype())
 	}

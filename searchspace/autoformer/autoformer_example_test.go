@@ -75,3 +75,26 @@ func Example_ownEvaluator() {
 	// depth 15 embed 576: 80.566
 	// depth 14 embed 528: 80.451
 }
+
+// A space of your own choices: functional options on top of a published
+// supernet.
+func ExampleNew() {
+	space, err := autoformer.New(
+		autoformer.WithSupernet(autoformer.Small),
+		autoformer.WithDepths(6, 8),
+		autoformer.WithClasses(100),
+		autoformer.WithName("small_shallow_c100"),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := space.Config()
+	fmt.Println(space.Name(), c.Depths, c.Heads, c.Classes, space.MaxUnits())
+
+	_, err = autoformer.New(autoformer.WithDepths(0, 12))
+	fmt.Println(err)
+	// Output:
+	// small_shallow_c100 [6 8] [5 6 7] 100 8
+	// autoformer: WithDepths(0): choices must be positive
+}

@@ -11,9 +11,12 @@ package autoformer
 //	final LayerNorm, head  2E + E·K + K           (K classes)
 //
 // AutoFormer's released models add relative position encodings, which are
-// not counted. v must be valid for the space (Validate); Params does not
-// check it.
-func (s *Space) Params(v ViT) int64 {
+// not counted. v should be valid for the space (Validate); Params does not
+// check it, and counts the layers of Heads with the ratios of MLPRatios (0
+// where it is shorter).
+func (s *Space) Params(v ViT) int64 { return s.get().params(v) }
+
+func (s *Space) params(v ViT) int64 {
 	e := int64(v.Embed)
 	c := s.c
 	p := int64(c.PatchSize)
@@ -22,7 +25,7 @@ func (s *Space) Params(v ViT) int64 {
 	total += e + (n+1)*e                   // class token, position embedding
 	for i, h := range v.Heads {
 		q := int64(c.HeadDim) * int64(h)
-		hid := hidden(v.Embed, v.MLPRatios[i])
+		hid := hidden(v.Embed, ratioAt(v, i))
 		total += 4 * e                   // two LayerNorms
 		total += e*3*q + 3*q + q*e + e   // attention
 		total += e*hid + hid + hid*e + e // MLP
@@ -41,8 +44,9 @@ func (s *Space) Params(v ViT) int64 {
 //	head              E·K
 //
 // Normalisation, softmax, activations, additions and biases are left out.
-// v must be valid for the space; FLOPs does not check it.
+// v should be valid for the space; FLOPs does not check it (see Params).
 func (s *Space) FLOPs(v ViT) int64 {
+	s = s.get()
 	e := int64(v.Embed)
 	c := s.c
 	p := int64(c.PatchSize)
@@ -51,7 +55,7 @@ func (s *Space) FLOPs(v ViT) int64 {
 	total := n * e * int64(c.InChannels) * p * p
 	for i, h := range v.Heads {
 		q := int64(c.HeadDim) * int64(h)
-		hid := hidden(v.Embed, v.MLPRatios[i])
+		hid := hidden(v.Embed, ratioAt(v, i))
 		total += t*e*3*q + 2*t*t*q + t*q*e
 		total += 2 * t * e * hid
 	}
@@ -60,3 +64,11 @@ func (s *Space) FLOPs(v ViT) int64 {
 
 // hidden is the MLP width, int(embed × ratio) as AutoFormer computes it.
 func hidden(embed int, ratio float64) int64 { return int64(float64(embed) * ratio) }
+
+// ratioAt is the MLP ratio of layer i, 0 when v has none.
+func ratioAt(v ViT, i int) float64 {
+	if i < len(v.MLPRatios) {
+		return v.MLPRatios[i]
+	}
+	return 0
+}

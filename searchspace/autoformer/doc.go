@@ -11,6 +11,11 @@
 //	fmt.Println(v, space.Params(v), space.FLOPs(v))                 // embed=…;depth=…;heads=…;mlp=…
 //	seq, err := space.Encode(v)                                     // one graph per layer
 //
+// NewTiny, NewSmall and NewBase are the published supernets; New makes
+// others with functional options, starting from Tiny:
+//
+//	space, err := autoformer.New(autoformer.WithSupernet(autoformer.Small), autoformer.WithClasses(100), autoformer.WithName("small_c100"))
+//
 // No accuracy table exists for this space: label architectures with your
 // own evaluator (train them, or query a trained supernet) and give the
 // (architecture, accuracy) pairs to the predictor like any benchmark's.

@@ -1,6 +1,9 @@
 package autoformer
 
-import "github.com/hypernas/go-hypernas/searchspace"
+import (
+	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/graphs"
+)
 
 // Node types of the encodings: indices into NodeOpNames (Space.OpNames).
 const (
@@ -33,34 +36,21 @@ const LayerNodes = 5
 // connections: 0 input → 1 attention → 2 residual_add ← 0; 2 → 3 mlp →
 // 4 output ← 2.
 func (s *Space) layerGraph(embed int, heads, ratio float64, depth int) searchspace.Graph {
-	n := LayerNodes
-	cells := make([]bool, n*n)
-	adj := make([][]bool, n)
-	for i := range adj {
-		adj[i] = cells[i*n : (i+1)*n : (i+1)*n]
+	g := graphs.New(LayerNodes, NumFeatures)
+	copy(g.Ops, []int{NodeInput, NodeAttention, NodeResidualAdd, NodeMLP, NodeOutput})
+	graphs.Wire(g, [2]int{0, 1}, [2]int{0, 2}, [2]int{1, 2}, [2]int{2, 3}, [2]int{2, 4}, [2]int{3, 4})
+	for _, f := range g.Features {
+		f[FeatEmbed] = float64(embed) / float64(s.maxEmbed)
+		f[FeatDepth] = float64(depth) / float64(s.maxDepth)
 	}
-	f := make([]float64, n*NumFeatures)
-	feats := make([][]float64, n)
-	for i := range feats {
-		feats[i] = f[i*NumFeatures : (i+1)*NumFeatures : (i+1)*NumFeatures]
-		feats[i][FeatEmbed] = float64(embed) / float64(s.maxEmbed)
-		feats[i][FeatDepth] = float64(depth) / float64(s.maxDepth)
-	}
-	feats[NodeAttention][FeatHeads] = heads / float64(s.maxHeads)
-	feats[NodeMLP][FeatMLPRatio] = ratio / s.maxRatio
-	for _, e := range [][2]int{{0, 1}, {0, 2}, {1, 2}, {2, 3}, {2, 4}, {3, 4}} {
-		adj[e[0]][e[1]] = true
-	}
-	return searchspace.Graph{
-		Ops:      []int{NodeInput, NodeAttention, NodeResidualAdd, NodeMLP, NodeOutput},
-		Adj:      adj,
-		Features: feats,
-	}
+	g.Features[NodeAttention][FeatHeads] = heads / float64(s.maxHeads)
+	g.Features[NodeMLP][FeatMLPRatio] = ratio / s.maxRatio
+	return g
 }
 
 // MaxUnits is the deepest network of the space, one unit per layer
 // (searchspace.VariableDepth).
-func (s *Space) MaxUnits() int { return s.maxDepth }
+func (s *Space) MaxUnits() int { return s.get().maxDepth }
 
 // Encode is the HyperNAS global encoding of the ViT: one layer graph per
 // transformer layer in forward order, its features giving the embedding
@@ -68,6 +58,7 @@ func (s *Space) MaxUnits() int { return s.maxDepth }
 // constants). The patch embedding and the head depend only on the
 // embedding dimension, which every node carries, and are left out.
 func (s *Space) Encode(a searchspace.Arch) (searchspace.Sequence, error) {
+	s = s.get()
 	v, err := s.asViT(a)
 	if err != nil {
 		return nil, err
@@ -83,6 +74,7 @@ func (s *Space) Encode(a searchspace.Arch) (searchspace.Sequence, error) {
 // which assumes one unit stacked: a ViT's layers differ, so the unit is
 // the mean layer, its heads and MLP ratio averaged over the layers.
 func (s *Space) EncodeCell(a searchspace.Arch) (searchspace.Graph, error) {
+	s = s.get()
 	v, err := s.asViT(a)
 	if err != nil {
 		return searchspace.Graph{}, err

@@ -6,14 +6,17 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/archtype"
 )
 
-// Config is a ViT supernet space: the choice sets of AutoFormer's search
-// (the embedding dimension and the depth once per network, the number of
-// heads and the MLP ratio once per layer) and the fixed parts of the
-// network that Params and FLOPs count.
+// Config describes a ViT supernet space: the choice sets of AutoFormer's
+// search (the embedding dimension and the depth once per network, the
+// number of heads and the MLP ratio once per layer) and the fixed parts of
+// the network that Params and FLOPs count. Space.Config returns it; make a
+// space with New and options.
 type Config struct {
 	Name      string    // short identifier, e.g. "autoformer_tiny"
 	EmbedDims []int     // embedding dimension, shared by all layers
@@ -30,33 +33,180 @@ type Config struct {
 	Classes    int // classifier outputs
 }
 
-// The published AutoFormer supernets (Chen et al., ICCV 2021, Table 1), all
-// for 224×224 ImageNet: 64-wide heads, 16×16 patches, 1000 classes.
-var (
-	TinyConfig = Config{
-		Name: "autoformer_tiny", EmbedDims: []int{192, 216, 240}, Depths: []int{12, 13, 14},
-		Heads: []int{3, 4}, MLPRatios: []float64{3.5, 4},
-		HeadDim: 64, ImageSize: 224, PatchSize: 16, InChannels: 3, Classes: 1000,
-	}
-	SmallConfig = Config{
-		Name: "autoformer_small", EmbedDims: []int{320, 384, 448}, Depths: []int{12, 13, 14},
-		Heads: []int{5, 6, 7}, MLPRatios: []float64{3, 3.5, 4},
-		HeadDim: 64, ImageSize: 224, PatchSize: 16, InChannels: 3, Classes: 1000,
-	}
-	// BaseConfig searches 8–10 heads, a Q-K-V width of 512–640 as the
-	// paper's Table 1 gives it (and mmrazor's AutoFormer uses); the
+// Supernet names one of the published AutoFormer supernets (Chen et al.,
+// ICCV 2021, Table 1), all for 224×224 ImageNet: 64-wide heads, 16×16
+// patches, 1000 classes.
+type Supernet int
+
+// The three supernets.
+const (
+	// Tiny: embedding 192, 216 or 240; 12–14 layers of 3 or 4 heads and
+	// MLP ratio 3.5 or 4.
+	Tiny Supernet = iota
+	// Small: embedding 320, 384 or 448; 12–14 layers of 5–7 heads and MLP
+	// ratio 3, 3.5 or 4.
+	Small
+	// Base: embedding 528, 576 or 624; 14–16 layers of 8–10 heads and MLP
+	// ratio 3, 3.5 or 4. It searches 8–10 heads, a Q-K-V width of 512–640
+	// as the paper's Table 1 gives it (and mmrazor's AutoFormer uses); the
 	// official supernet-B.yaml searches 9 and 10 heads only.
-	BaseConfig = Config{
-		Name: "autoformer_base", EmbedDims: []int{528, 576, 624}, Depths: []int{14, 15, 16},
-		Heads: []int{8, 9, 10}, MLPRatios: []float64{3, 3.5, 4},
-		HeadDim: 64, ImageSize: 224, PatchSize: 16, InChannels: 3, Classes: 1000,
-	}
+	Base
 )
 
+// config returns the supernet's configuration, a fresh copy.
+func (n Supernet) config() (Config, bool) {
+	c := Config{HeadDim: 64, ImageSize: 224, PatchSize: 16, InChannels: 3, Classes: 1000}
+	switch n {
+	case Tiny:
+		c.EmbedDims, c.Depths, c.Heads, c.MLPRatios = []int{192, 216, 240}, []int{12, 13, 14}, []int{3, 4}, []float64{3.5, 4}
+	case Small:
+		c.EmbedDims, c.Depths, c.Heads, c.MLPRatios = []int{320, 384, 448}, []int{12, 13, 14}, []int{5, 6, 7}, []float64{3, 3.5, 4}
+	case Base:
+		c.EmbedDims, c.Depths, c.Heads, c.MLPRatios = []int{528, 576, 624}, []int{14, 15, 16}, []int{8, 9, 10}, []float64{3, 3.5, 4}
+	default:
+		return c, false
+	}
+	c.Name = n.String()
+	return c, true
+}
+
+// String returns the supernet's space name: autoformer_tiny,
+// autoformer_small or autoformer_base.
+func (n Supernet) String() string {
+	switch n {
+	case Tiny:
+		return "autoformer_tiny"
+	case Small:
+		return "autoformer_small"
+	case Base:
+		return "autoformer_base"
+	}
+	return fmt.Sprintf("Supernet(%d)", int(n))
+}
+
+// Option configures New.
+type Option func(*Config) error
+
+// WithSupernet starts from one of the published supernets: its name, choice
+// sets and fixed parts; later options change them. New starts from Tiny.
+func WithSupernet(n Supernet) Option {
+	return func(c *Config) error {
+		sc, ok := n.config()
+		if !ok {
+			return fmt.Errorf("autoformer: WithSupernet(%v): want Tiny, Small or Base", n)
+		}
+		*c = sc
+		return nil
+	}
+}
+
+// WithName sets the space's name (Name); set one whenever you change the
+// choices, so that the space is not mistaken for the supernet it started
+// from.
+func WithName(name string) Option {
+	return func(c *Config) error {
+		if name == "" {
+			return errors.New("autoformer: WithName(\"\"): the name is empty")
+		}
+		c.Name = name
+		return nil
+	}
+}
+
+// Limits of the choices and of the fixed parts.
+const (
+	// MaxDepth is the largest depth choice, the most Parse reads.
+	MaxDepth = 1024
+	// MaxChoice is the largest embedding dimension, head count, HeadDim,
+	// image size, channel or class count.
+	MaxChoice = 1 << 16
+	// MaxRatio is the largest MLP ratio.
+	MaxRatio = 64
+	// MaxPatches is the largest number of image patches.
+	MaxPatches = 1 << 16
+)
+
+// choices makes the option that sets one choice list of positive values up
+// to limit, sorted and without repeats.
+func choices[T int | float64](name string, set func(*Config, []T), limit T, v []T) Option {
+	return func(c *Config) error {
+		v := sortedUnique(v)
+		switch {
+		case len(v) == 0:
+			return fmt.Errorf("autoformer: %s(): give at least one choice", name)
+		case v[0] <= 0:
+			return fmt.Errorf("autoformer: %s(%v): choices must be positive", name, v[0])
+		case v[len(v)-1] > limit:
+			return fmt.Errorf("autoformer: %s(%v): choices must be at most %v", name, v[len(v)-1], limit)
+		}
+		set(c, v)
+		return nil
+	}
+}
+
+// WithEmbedDims sets the embedding dimensions to choose from.
+func WithEmbedDims(dims ...int) Option {
+	return choices("WithEmbedDims", func(c *Config, v []int) { c.EmbedDims = v }, MaxChoice, dims)
+}
+
+// WithDepths sets the depths (layer counts) to choose from, at most
+// MaxDepth.
+func WithDepths(depths ...int) Option {
+	return choices("WithDepths", func(c *Config, v []int) { c.Depths = v }, MaxDepth, depths)
+}
+
+// WithHeads sets the per-layer head counts to choose from.
+func WithHeads(heads ...int) Option {
+	return choices("WithHeads", func(c *Config, v []int) { c.Heads = v }, MaxChoice, heads)
+}
+
+// WithMLPRatios sets the per-layer MLP ratios to choose from, in (0, 64].
+func WithMLPRatios(ratios ...float64) Option {
+	return choices("WithMLPRatios", func(c *Config, v []float64) { c.MLPRatios = v }, MaxRatio, ratios)
+}
+
+// fixed makes the option that sets one fixed part, 1 to MaxChoice.
+func fixed(name string, set func(*Config, int), v int) Option {
+	return func(c *Config) error {
+		if v < 1 || v > MaxChoice {
+			return fmt.Errorf("autoformer: %s(%d): want 1 to %d", name, v, MaxChoice)
+		}
+		set(c, v)
+		return nil
+	}
+}
+
+// WithHeadDim sets the width of one attention head.
+func WithHeadDim(n int) Option {
+	return fixed("WithHeadDim", func(c *Config, v int) { c.HeadDim = v }, n)
+}
+
+// WithImageSize sets the input resolution (square), a multiple of the
+// patch size.
+func WithImageSize(n int) Option {
+	return fixed("WithImageSize", func(c *Config, v int) { c.ImageSize = v }, n)
+}
+
+// WithPatchSize sets the patch-embedding kernel and stride.
+func WithPatchSize(n int) Option {
+	return fixed("WithPatchSize", func(c *Config, v int) { c.PatchSize = v }, n)
+}
+
+// WithInChannels sets the number of input channels.
+func WithInChannels(n int) Option {
+	return fixed("WithInChannels", func(c *Config, v int) { c.InChannels = v }, n)
+}
+
+// WithClasses sets the number of classifier outputs.
+func WithClasses(n int) Option {
+	return fixed("WithClasses", func(c *Config, v int) { c.Classes = v }, n)
+}
+
 // Space is an AutoFormer ViT search space. It implements
-// searchspace.SearchSpace; its architectures are ViT values. It is not
-// enumerable (10^8 to 10^16 architectures, see Count). Make one with New,
-// NewTiny, NewSmall or NewBase.
+// searchspace.SearchSpace and searchspace.VariableDepth; its architectures
+// are ViT values. It is not enumerable (10^8 to 10^16 architectures, see
+// Count). Make one with New, NewTiny, NewSmall or NewBase; the zero value
+// (and a nil *Space) is the Tiny space.
 type Space struct {
 	c                    Config
 	maxEmbed, maxDepth   int
@@ -65,62 +215,64 @@ type Space struct {
 	minParams, maxParams int64
 }
 
-var _ searchspace.SearchSpace = (*Space)(nil)
+var (
+	_ searchspace.SearchSpace   = (*Space)(nil)
+	_ searchspace.VariableDepth = (*Space)(nil)
+)
 
-// NewTiny returns the AutoFormer-Tiny supernet space (TinyConfig).
-func NewTiny() *Space { return mustNew(TinyConfig) }
+// NewTiny returns the AutoFormer-Tiny supernet space: New() with no
+// options, which cannot fail.
+func NewTiny() *Space { return supernet(Tiny) }
 
-// NewSmall returns the AutoFormer-Small supernet space (SmallConfig).
-func NewSmall() *Space { return mustNew(SmallConfig) }
+// NewSmall returns the AutoFormer-Small supernet space:
+// New(WithSupernet(Small)), which cannot fail.
+func NewSmall() *Space { return supernet(Small) }
 
-// NewBase returns the AutoFormer-Base supernet space (BaseConfig).
-func NewBase() *Space { return mustNew(BaseConfig) }
+// NewBase returns the AutoFormer-Base supernet space:
+// New(WithSupernet(Base)), which cannot fail.
+func NewBase() *Space { return supernet(Base) }
 
-func mustNew(c Config) *Space {
-	s, err := New(c)
-	if err != nil {
-		panic(err) // the built-in configs are valid
+// supernets holds the three published spaces, made once.
+var supernets = sync.OnceValue(func() [3]*Space {
+	var all [3]*Space
+	for n := range all {
+		s, err := New(WithSupernet(Supernet(n)))
+		if err != nil {
+			panic(err) // a bug: the published configurations are valid
+		}
+		all[n] = s
+	}
+	return all
+})
+
+func supernet(n Supernet) *Space { return supernets()[n] }
+
+// get returns s, or the Tiny space for the zero value and a nil *Space.
+func (s *Space) get() *Space {
+	if s == nil || len(s.c.Depths) == 0 {
+		return supernet(Tiny)
 	}
 	return s
 }
 
-// New returns the space of c; the error says what is wrong with c. The
-// choice lists are copied and sorted.
-func New(c Config) (*Space, error) {
-	c.EmbedDims = sortedUnique(c.EmbedDims)
-	c.Depths = sortedUnique(c.Depths)
-	c.Heads = sortedUnique(c.Heads)
-	c.MLPRatios = sortedUnique(c.MLPRatios)
-	if c.Name == "" {
-		return nil, errors.New("autoformer: Config.Name is empty")
-	}
-	for _, l := range []struct {
-		name string
-		v    []int
-	}{{"EmbedDims", c.EmbedDims}, {"Depths", c.Depths}, {"Heads", c.Heads}} {
-		if len(l.v) == 0 {
-			return nil, fmt.Errorf("autoformer: Config.%s is empty", l.name)
+// New returns a space: the Tiny supernet, changed by the options in order
+// (WithSupernet to start from another). The error names the option at
+// fault. The space is safe for concurrent use.
+func New(opts ...Option) (*Space, error) {
+	c, _ := Tiny.config()
+	for _, o := range opts {
+		if o == nil {
+			continue
 		}
-		if l.v[0] <= 0 {
-			return nil, fmt.Errorf("autoformer: Config.%s has %d, choices must be positive", l.name, l.v[0])
-		}
-		if l.v[len(l.v)-1] > 1<<16 {
-			return nil, fmt.Errorf("autoformer: Config.%s has %d, too large", l.name, l.v[len(l.v)-1])
-		}
-	}
-	if len(c.MLPRatios) == 0 {
-		return nil, errors.New("autoformer: Config.MLPRatios is empty")
-	}
-	if c.MLPRatios[0] <= 0 || c.MLPRatios[len(c.MLPRatios)-1] > 64 {
-		return nil, fmt.Errorf("autoformer: Config.MLPRatios %v: ratios must be in (0, 64]", c.MLPRatios)
-	}
-	for name, v := range map[string]int{"HeadDim": c.HeadDim, "ImageSize": c.ImageSize, "PatchSize": c.PatchSize, "InChannels": c.InChannels, "Classes": c.Classes} {
-		if v <= 0 || v > 1<<16 {
-			return nil, fmt.Errorf("autoformer: Config.%s is %d, want 1 to 65536", name, v)
+		if err := o(&c); err != nil {
+			return nil, err
 		}
 	}
 	if c.ImageSize%c.PatchSize != 0 {
-		return nil, fmt.Errorf("autoformer: ImageSize %d is not a multiple of PatchSize %d", c.ImageSize, c.PatchSize)
+		return nil, fmt.Errorf("autoformer: image size %d is not a multiple of patch size %d (WithImageSize, WithPatchSize)", c.ImageSize, c.PatchSize)
+	}
+	if side := c.ImageSize / c.PatchSize; side*side > MaxPatches {
+		return nil, fmt.Errorf("autoformer: %d×%d patches of a %d-pixel image, at most %d patches (WithImageSize, WithPatchSize)", side, side, c.ImageSize, MaxPatches)
 	}
 	s := &Space{
 		c:        c,
@@ -129,8 +281,8 @@ func New(c Config) (*Space, error) {
 	}
 	// Params grows with every choice, so the extremes are the all-smallest
 	// and all-largest networks.
-	s.minParams = s.Params(uniform(c.EmbedDims[0], c.Depths[0], c.Heads[0], c.MLPRatios[0]))
-	s.maxParams = s.Params(uniform(s.maxEmbed, s.maxDepth, s.maxHeads, s.maxRatio))
+	s.minParams = s.params(uniform(c.EmbedDims[0], c.Depths[0], c.Heads[0], c.MLPRatios[0]))
+	s.maxParams = s.params(uniform(s.maxEmbed, s.maxDepth, s.maxHeads, s.maxRatio))
 	return s, nil
 }
 
@@ -151,14 +303,14 @@ func uniform(embed, depth, heads int, ratio float64) ViT {
 
 // Config returns a copy of the space's configuration.
 func (s *Space) Config() Config {
-	c := s.c
+	c := s.get().c
 	c.EmbedDims, c.Depths = slices.Clone(c.EmbedDims), slices.Clone(c.Depths)
 	c.Heads, c.MLPRatios = slices.Clone(c.Heads), slices.Clone(c.MLPRatios)
 	return c
 }
 
 // Name returns Config.Name.
-func (s *Space) Name() string { return s.c.Name }
+func (s *Space) Name() string { return s.get().c.Name }
 
 // OpNames returns the node-type vocabulary of the encodings (NodeOpNames).
 func (*Space) OpNames() []string { return append([]string(nil), NodeOpNames[:]...) }
@@ -172,6 +324,7 @@ func (*Space) NumFeatures() int { return NumFeatures }
 // Count returns the number of architectures of the space: the sum over
 // depths d of |EmbedDims| × (|Heads| × |MLPRatios|)^d.
 func (s *Space) Count() *big.Int {
+	s = s.get()
 	perLayer := big.NewInt(int64(len(s.c.Heads) * len(s.c.MLPRatios)))
 	n := new(big.Int)
 	for _, d := range s.c.Depths {
@@ -182,9 +335,12 @@ func (s *Space) Count() *big.Int {
 
 // Sample draws as AutoFormer's supernet training does: depth and embedding
 // dimension uniformly, then every layer's heads and MLP ratio uniformly
-// and independently.
+// and independently. It returns nil for a nil rng.
 func (s *Space) Sample(rng *rand.Rand) searchspace.Arch {
-	return s.sample(rng)
+	if rng == nil {
+		return nil
+	}
+	return s.get().sample(rng)
 }
 
 func (s *Space) sample(rng *rand.Rand) ViT {
@@ -204,6 +360,7 @@ func (s *Space) sample(rng *rand.Rand) ViT {
 // ratio, of one layer chosen uniformly. New values are uniform among the
 // other choices. a must be a valid ViT or *ViT of this space.
 func (s *Space) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, error) {
+	s = s.get()
 	v, err := s.asViT(a)
 	if err != nil {
 		return nil, err
@@ -261,6 +418,7 @@ type Constraint func(ViT) bool
 // ParamsWithin returns the constraint lo ≤ Params(v) ≤ hi, the budget of
 // AutoFormer's evolutionary search.
 func (s *Space) ParamsWithin(lo, hi int64) Constraint {
+	s = s.get()
 	return func(v ViT) bool {
 		p := s.Params(v)
 		return p >= lo && p <= hi
@@ -268,7 +426,7 @@ func (s *Space) ParamsWithin(lo, hi int64) Constraint {
 }
 
 // ParamRange returns the smallest and the largest Params of the space.
-func (s *Space) ParamRange() (lo, hi int64) { return s.minParams, s.maxParams }
+func (s *Space) ParamRange() (lo, hi int64) { s = s.get(); return s.minParams, s.maxParams }
 
 // MaxTries is how many candidates SampleWhere and MutateWhere draw before
 // they give up.
@@ -278,6 +436,10 @@ const MaxTries = 10000
 // AutoFormer samples under a parameter budget. The error says when no
 // candidate passed.
 func (s *Space) SampleWhere(rng *rand.Rand, c Constraint) (ViT, error) {
+	s = s.get()
+	if rng == nil || c == nil {
+		return ViT{}, errors.New("autoformer: SampleWhere needs a random source and a constraint, got nil")
+	}
 	for range MaxTries {
 		if v := s.sample(rng); c(v) {
 			return v, nil
@@ -288,12 +450,13 @@ func (s *Space) SampleWhere(rng *rand.Rand, c Constraint) (ViT, error) {
 
 // MutateWhere mutates a with Mutate until c holds, at most MaxTries times.
 func (s *Space) MutateWhere(a searchspace.Arch, rng *rand.Rand, c Constraint) (ViT, error) {
+	s = s.get()
 	v, err := s.asViT(a)
 	if err != nil {
 		return ViT{}, err
 	}
-	if rng == nil {
-		return ViT{}, errors.New("autoformer: MutateWhere needs a random source, got a nil *rand.Rand")
+	if rng == nil || c == nil {
+		return ViT{}, errors.New("autoformer: MutateWhere needs a random source and a constraint, got nil")
 	}
 	for range MaxTries {
 		m, err := s.mutate(v, rng)
@@ -311,7 +474,7 @@ func (s *Space) MutateWhere(a searchspace.Arch, rng *rand.Rand, c Constraint) (V
 // embedding dimension, depth, and every layer's heads and MLP ratio among
 // the choices.
 func (s *Space) Validate(a searchspace.Arch) error {
-	_, err := s.asViT(a)
+	_, err := s.get().asViT(a)
 	return err
 }
 
@@ -322,24 +485,18 @@ func (s *Space) Parse(str string) (searchspace.Arch, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.check(v); err != nil {
+	if err := s.get().check(v); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
+// asViT unwraps the accepted forms of an architecture (ViT, *ViT) and
+// checks it against the space.
 func (s *Space) asViT(a searchspace.Arch) (ViT, error) {
-	var v ViT
-	switch x := a.(type) {
-	case ViT:
-		v = x
-	case *ViT:
-		if x == nil {
-			return v, fmt.Errorf("%w: nil *autoformer.ViT", searchspace.ErrInvalidArch)
-		}
-		v = *x
-	default:
-		return v, fmt.Errorf("%w: %T is not an AutoFormer architecture (want autoformer.ViT)", searchspace.ErrInvalidArch, a)
+	v, err := archtype.As[ViT](a, "an AutoFormer")
+	if err != nil {
+		return v, err
 	}
 	return v, s.check(v)
 }

@@ -9,9 +9,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/graphs"
+	"github.com/hypernas/go-hypernas/searchspace/spacetest"
 )
 
 func spaces() []*Space { return []*Space{NewTiny(), NewSmall(), NewBase()} }
+
+// TestContract runs the conformance checks every space must pass; the
+// tests below check what is particular to AutoFormer.
+func TestContract(t *testing.T) {
+	for _, s := range spaces() {
+		spacetest.Check(t, s, spacetest.WithSamples(16))
+	}
+	spacetest.Check(t, &Space{}, spacetest.WithSamples(4)) // the zero value is Tiny
+	small, err := New(WithDepths(1, 2), WithHeads(1, 2), WithName("autoformer_small_test"))
+	require.NoError(t, err)
+	spacetest.Check(t, small)
+}
 
 func TestConfigs(t *testing.T) {
 	tiny, small, base := NewTiny(), NewSmall(), NewBase()
@@ -31,34 +45,55 @@ func TestConfigs(t *testing.T) {
 		assert.Equal(t, 5, s.MaxNodes())
 		assert.Equal(t, 4, s.NumFeatures())
 	}
+	// New with no options, and the zero value, are Tiny; the presets are
+	// New(WithSupernet(…)).
+	d, err := New()
+	require.NoError(t, err)
+	assert.Equal(t, tiny.Config(), d.Config())
+	assert.Equal(t, tiny.Config(), (&Space{}).Config())
+	assert.Equal(t, "autoformer_tiny", (*Space)(nil).Name())
+	for n, want := range map[Supernet]*Space{Tiny: tiny, Small: small, Base: base} {
+		s, err := New(WithSupernet(n))
+		require.NoError(t, err)
+		assert.Equal(t, want.Config(), s.Config(), n.String())
+	}
+	// Options apply in order on top of the supernet.
+	s, err := New(WithSupernet(Base), WithClasses(100), WithName("base100"))
+	require.NoError(t, err)
+	assert.Equal(t, 100, s.Config().Classes)
+	assert.Equal(t, "base100", s.Name())
+	assert.Equal(t, base.Config().Heads, s.Config().Heads)
 }
 
 func TestNewErrors(t *testing.T) {
-	tests := map[string]func(*Config){
-		"Name is empty":       func(c *Config) { c.Name = "" },
-		"EmbedDims is empty":  func(c *Config) { c.EmbedDims = nil },
-		"Depths has 0":        func(c *Config) { c.Depths = []int{0, 12} },
-		"Heads has 70000":     func(c *Config) { c.Heads = []int{70000} },
-		"MLPRatios is empty":  func(c *Config) { c.MLPRatios = nil },
-		"ratios must be":      func(c *Config) { c.MLPRatios = []float64{-1} },
-		"HeadDim is 0":        func(c *Config) { c.HeadDim = 0 },
-		"not a multiple":      func(c *Config) { c.PatchSize = 15 },
-		"Classes is -1":       func(c *Config) { c.Classes = -1 },
-		"InChannels is 70000": func(c *Config) { c.InChannels = 70000 },
+	tests := map[string]Option{
+		`WithName(""): the name is empty`:                     WithName(""),
+		"WithEmbedDims(): give at least one choice":           WithEmbedDims(),
+		"WithDepths(0): choices must be positive":             WithDepths(0, 12),
+		"WithDepths(2000): choices must be at most 1024":      WithDepths(12, 2000),
+		"WithHeads(70000): choices must be at most 65536":     WithHeads(70000),
+		"WithMLPRatios(): give at least one choice":           WithMLPRatios(),
+		"WithMLPRatios(-1): choices must be positive":         WithMLPRatios(-1, 4),
+		"WithHeadDim(0): want 1 to 65536":                     WithHeadDim(0),
+		"not a multiple of patch size 15":                     WithPatchSize(15),
+		"WithClasses(-1)":                                     WithClasses(-1),
+		"WithInChannels(70000)":                               WithInChannels(70000),
+		"WithSupernet(Supernet(7)): want Tiny, Small or Base": WithSupernet(7),
+		"at most 65536 patches":                               WithImageSize(4096),
 	}
-	for msg, change := range tests {
-		c := TinyConfig
-		change(&c)
-		_, err := New(c)
+	for msg, o := range tests {
+		_, err := New(WithPatchSize(16), o)
+		if msg == "at most 65536 patches" {
+			_, err = New(o, WithPatchSize(1))
+		}
 		assert.ErrorContains(t, err, msg)
 	}
 	// Choices are sorted and deduplicated; the caller's slice is untouched.
-	c := TinyConfig
-	c.Heads = []int{4, 3, 4}
-	s, err := New(c)
+	heads := []int{4, 3, 4}
+	s, err := New(WithHeads(heads...))
 	require.NoError(t, err)
 	assert.Equal(t, []int{3, 4}, s.Config().Heads)
-	assert.Equal(t, []int{4, 3, 4}, c.Heads)
+	assert.Equal(t, []int{4, 3, 4}, heads)
 }
 
 func TestCount(t *testing.T) {
@@ -66,9 +101,7 @@ func TestCount(t *testing.T) {
 	assert.Equal(t, "1056964608", NewTiny().Count().String())
 	// Base: 3 × (9^14 + 9^15 + 9^16).
 	assert.Equal(t, "6245364340204353", NewBase().Count().String())
-	c := TinyConfig
-	c.EmbedDims, c.Depths, c.Heads, c.MLPRatios = []int{192}, []int{1}, []int{3}, []float64{4}
-	one, err := New(c)
+	one, err := New(WithEmbedDims(192), WithDepths(1), WithHeads(3), WithMLPRatios(4))
 	require.NoError(t, err)
 	assert.Equal(t, "1", one.Count().String())
 	// A single-architecture space has nothing to mutate to.
@@ -150,7 +183,6 @@ func TestSample(t *testing.T) {
 			v := a.(ViT)
 			depths[v.Depth()] = true
 			embeds[v.Embed] = true
-			assert.Equal(t, a, s.Sample(rand.New(rand.NewPCG(uint64(i), 9))))
 		}
 		assert.Len(t, depths, len(c.Depths))
 		assert.Len(t, embeds, len(c.EmbedDims))
@@ -211,7 +243,7 @@ func TestMutate(t *testing.T) {
 	require.NoError(t, err)
 	b, err := s.Mutate(v, rand.New(rand.NewPCG(1, 1)))
 	require.NoError(t, err)
-	assert.Equal(t, a, b)
+	assert.Equal(t, a, b, "a *ViT mutates as its ViT")
 	_, err = s.Mutate(v, nil)
 	assert.Error(t, err)
 	_, err = s.Mutate(uniform(192, 12, 3, 4), rng) // a Tiny ViT
@@ -242,11 +274,13 @@ func TestConstraints(t *testing.T) {
 	assert.ErrorIs(t, err, searchspace.ErrInvalidArch)
 	_, err = s.MutateWhere(v, nil, within)
 	assert.Error(t, err)
+	_, err = s.MutateWhere(v, rng, nil)
+	assert.Error(t, err)
+	_, err = s.SampleWhere(nil, within)
+	assert.Error(t, err)
+	_, err = s.SampleWhere(rng, nil)
+	assert.Error(t, err)
 }
-
-type otherArch struct{}
-
-func (otherArch) String() string { return "x" }
 
 func TestValidate(t *testing.T) {
 	s := NewTiny()
@@ -259,7 +293,6 @@ func TestValidate(t *testing.T) {
 		msg string
 	}{
 		{nilV, "nil *autoformer.ViT"},
-		{otherArch{}, "is not an AutoFormer architecture"},
 		{ViT{Embed: 192, Heads: make([]int, 12), MLPRatios: make([]float64, 11)}, "12 layers of heads but 11 MLP ratios"},
 		{uniform(200, 12, 3, 4), "embedding dimension 200, want one of [192 216 240]"},
 		{uniform(192, 11, 3, 4), "depth 11, want one of [12 13 14]"},
@@ -294,15 +327,7 @@ func TestEncode(t *testing.T) {
 	for i, u := range seq {
 		require.NoError(t, u.Validate(len(s.OpNames()), s.MaxNodes(), s.NumFeatures()))
 		assert.Equal(t, []int{NodeInput, NodeAttention, NodeResidualAdd, NodeMLP, NodeOutput}, u.Ops)
-		var edges [][2]int
-		for a, row := range u.Adj {
-			for b, on := range row {
-				if on {
-					edges = append(edges, [2]int{a, b})
-				}
-			}
-		}
-		assert.Equal(t, [][2]int{{0, 1}, {0, 2}, {1, 2}, {2, 3}, {2, 4}, {3, 4}}, edges)
+		assert.Equal(t, [][2]int{{0, 1}, {0, 2}, {1, 2}, {2, 3}, {2, 4}, {3, 4}}, graphs.Edges(u))
 		heads, ratio := 8.0/10, 3.0/4
 		if i%2 == 1 {
 			heads, ratio = 1, 1

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hypernas/go-hypernas/searchspace"
 )
@@ -59,54 +58,27 @@ func (v ViT) String() string {
 	return b.String()
 }
 
-// ParseError is the error of Parse: where in the string the problem is and
-// what it is. It wraps searchspace.ErrParse.
-type ParseError struct {
-	Input string // the string given to Parse
-	// Column is the 1-based position, in characters, of the problem; one
-	// past the last character when the string ended too early.
-	Column int
-	Msg    string
-}
-
-func (e *ParseError) Error() string {
-	in := e.Input
-	if utf8.RuneCountInString(in) > 120 {
-		in = string([]rune(in)[:117]) + "..."
-	}
-	return fmt.Sprintf("%v: autoformer arch %q: column %d: %s", searchspace.ErrParse, in, e.Column, e.Msg)
-}
-
-// Unwrap makes errors.Is(err, searchspace.ErrParse) hold.
-func (e *ParseError) Unwrap() error { return searchspace.ErrParse }
-
 type parser struct {
 	s   string
 	pos int
 }
 
-func (p *parser) errorf(pos int, format string, args ...any) error {
-	return &ParseError{Input: p.s, Column: utf8.RuneCountInString(p.s[:pos]) + 1, Msg: fmt.Sprintf(format, args...)}
-}
-
-func (p *parser) found() string {
-	if p.pos >= len(p.s) {
-		return "end of string"
-	}
-	r, _ := utf8.DecodeRuneInString(p.s[p.pos:])
-	return strconv.QuoteRune(r)
+// fail is a *searchspace.ParseError at byte offset pos; found "" means the
+// character there.
+func (p *parser) fail(pos int, found, expected string) error {
+	return &searchspace.ParseError{What: "autoformer arch", Input: p.s, Offset: pos, Found: found, Expected: expected}
 }
 
 // key reads "name=" (after a ';' unless it is the first key).
 func (p *parser) key(name string, first bool) error {
 	if !first {
 		if p.pos >= len(p.s) || p.s[p.pos] != ';' {
-			return p.errorf(p.pos, "expected ';' before %s=, found %s", name, p.found())
+			return p.fail(p.pos, "", "';' before "+name+"=")
 		}
 		p.pos++
 	}
 	if !strings.HasPrefix(p.s[p.pos:], name+"=") {
-		return p.errorf(p.pos, "expected %s= (the form is embed=E;depth=D;heads=h1,…;mlp=r1,…)", name)
+		return p.fail(p.pos, "", name+"= (the form is embed=E;depth=D;heads=h1,…;mlp=r1,…)")
 	}
 	p.pos += len(name) + 1
 	return nil
@@ -120,7 +92,7 @@ func (p *parser) number(what string, frac bool) (string, int, error) {
 		p.pos++
 	}
 	if p.pos == start {
-		return "", start, p.errorf(start, "expected %s (a number), found %s", what, p.found())
+		return "", start, p.fail(start, "", what+" (a number)")
 	}
 	if frac && p.pos < len(p.s) && p.s[p.pos] == '.' {
 		p.pos++
@@ -129,13 +101,39 @@ func (p *parser) number(what string, frac bool) (string, int, error) {
 			p.pos++
 		}
 		if p.pos == d {
-			return "", start, p.errorf(d, "expected digits after the decimal point of %s, found %s", what, p.found())
+			return "", start, p.fail(d, "", "digits after the decimal point of "+what)
 		}
 	}
 	if p.pos-start > 12 {
-		return "", start, p.errorf(start, "%s %s is too large", what, p.s[start:p.pos])
+		return "", start, p.fail(start, p.s[start:p.pos]+", which is too large", what)
 	}
 	return p.s[start:p.pos], start, nil
+}
+
+// list reads d comma-separated numbers, one per layer; with frac they may
+// have a decimal fraction. what names one entry in messages, of names it
+// per layer ("the heads of layer 2").
+func list(p *parser, d int, what, of string, frac bool) ([]float64, error) {
+	out := make([]float64, 0, d)
+	for {
+		t, pos, err := p.number(fmt.Sprintf("the %s of layer %d", of, len(out)), frac)
+		if err != nil {
+			return nil, err
+		}
+		if len(out) == d {
+			return nil, p.fail(pos, fmt.Sprintf("%s %d of a network of depth=%d", what, d+1, d), fmt.Sprintf("%d %ss, one per layer", d, what))
+		}
+		x, _ := strconv.ParseFloat(t, 64) // digits with an optional fraction
+		out = append(out, x)
+		if p.pos >= len(p.s) || p.s[p.pos] != ',' {
+			break
+		}
+		p.pos++
+	}
+	if len(out) < d {
+		return nil, p.fail(p.pos, "", fmt.Sprintf("',' and %s %d of the %d (depth=%d)", what, len(out)+1, d, d))
+	}
+	return out, nil
 }
 
 func (p *parser) int(what string) (int, int, error) {
@@ -151,7 +149,9 @@ func (p *parser) int(what string) (int, int, error) {
 // mlp=r1,…,rD, keys in this order, no blanks, D entries in each list. MLP
 // ratios are decimals such as 4, 4.0 or 3.5 (String writes 4 and 3.5).
 // Parse checks the form only; Space.Parse also checks that the choices
-// belong to the space. Errors are *ParseError and name the column.
+// belong to the space. Errors are *searchspace.ParseError values: they wrap
+// searchspace.ErrParse and name the column of the problem, what was found
+// there and what was expected.
 func Parse(s string) (ViT, error) {
 	p := &parser{s: s}
 	var v ViT
@@ -170,54 +170,30 @@ func Parse(s string) (ViT, error) {
 	if err != nil {
 		return ViT{}, err
 	}
-	if d == 0 || d > 1024 {
-		return ViT{}, p.errorf(dpos, "depth %d out of range 1..1024", d)
+	if d == 0 || d > MaxDepth {
+		return ViT{}, p.fail(dpos, fmt.Sprintf("depth %d", d), fmt.Sprintf("a depth of 1 to %d", MaxDepth))
 	}
 	if err := p.key("heads", false); err != nil {
 		return ViT{}, err
 	}
-	v.Heads = make([]int, 0, d)
-	for {
-		h, hpos, err := p.int(fmt.Sprintf("the heads of layer %d", len(v.Heads)))
-		if err != nil {
-			return ViT{}, err
-		}
-		if len(v.Heads) == d {
-			return ViT{}, p.errorf(hpos, "more than depth=%d heads", d)
-		}
-		v.Heads = append(v.Heads, h)
-		if p.pos >= len(p.s) || p.s[p.pos] != ',' {
-			break
-		}
-		p.pos++
-	}
-	if len(v.Heads) < d {
-		return ViT{}, p.errorf(p.pos, "%d heads for depth=%d, found %s", len(v.Heads), d, p.found())
+	heads, err := list(p, d, "head count", "heads", false)
+	if err != nil {
+		return ViT{}, err
 	}
 	if err := p.key("mlp", false); err != nil {
 		return ViT{}, err
 	}
-	v.MLPRatios = make([]float64, 0, d)
-	for {
-		t, rpos, err := p.number(fmt.Sprintf("the MLP ratio of layer %d", len(v.MLPRatios)), true)
-		if err != nil {
-			return ViT{}, err
-		}
-		if len(v.MLPRatios) == d {
-			return ViT{}, p.errorf(rpos, "more than depth=%d MLP ratios", d)
-		}
-		r, _ := strconv.ParseFloat(t, 64) // digits with an optional fraction
-		v.MLPRatios = append(v.MLPRatios, r)
-		if p.pos >= len(p.s) || p.s[p.pos] != ',' {
-			break
-		}
-		p.pos++
+	ratios, err := list(p, d, "MLP ratio", "MLP ratio", true)
+	if err != nil {
+		return ViT{}, err
 	}
-	if len(v.MLPRatios) < d {
-		return ViT{}, p.errorf(p.pos, "%d MLP ratios for depth=%d, found %s", len(v.MLPRatios), d, p.found())
+	v.Heads = make([]int, d)
+	for i, h := range heads {
+		v.Heads[i] = int(h) // at most 12 digits
 	}
+	v.MLPRatios = ratios
 	if p.pos < len(p.s) {
-		return ViT{}, p.errorf(p.pos, "unexpected trailing text, found %s", p.found())
+		return ViT{}, p.fail(p.pos, "", "the end of the string")
 	}
 	return v, nil
 }

@@ -1,6 +1,9 @@
 package darts
 
-import "github.com/hypernas/go-hypernas/searchspace"
+import (
+	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/graphs"
+)
 
 // Node types of the encodings: indices into NodeOpNames (Space.OpNames). Op
 // Ops[o] of a normal cell has node type NodeOp+o, of a reduction cell
@@ -47,15 +50,6 @@ const (
 // feeds it. Edges only read earlier nodes, so the adjacency is upper
 // triangular.
 
-func newGraph(n int) searchspace.Graph {
-	cells := make([]bool, n*n)
-	adj := make([][]bool, n)
-	for i := range adj {
-		adj[i] = cells[i*n : (i+1)*n : (i+1)*n]
-	}
-	return searchspace.Graph{Ops: make([]int, n), Adj: adj}
-}
-
 // wireCell writes cell c into g with its input states at nodes in0 and in1,
 // its op nodes from first on and its output at out.
 func wireCell(g *searchspace.Graph, c Cell, reduce bool, in0, in1, first, out int) {
@@ -82,30 +76,44 @@ func wireCell(g *searchspace.Graph, c Cell, reduce bool, in0, in1, first, out in
 }
 
 // CellGraph returns the 11-node graph of one cell (see the node layout
-// above); reduce selects the reduction-cell op types. c must be valid.
-func CellGraph(c Cell, reduce bool) searchspace.Graph {
-	g := newGraph(CellNodes)
+// above); reduce selects the reduction-cell op types. The error wraps
+// searchspace.ErrInvalidArch when c is not a valid cell.
+func CellGraph(c Cell, reduce bool) (searchspace.Graph, error) {
+	name := "normal"
+	if reduce {
+		name = "reduce"
+	}
+	if err := c.validate(name); err != nil {
+		return searchspace.Graph{}, err
+	}
+	return cellGraph(c, reduce), nil
+}
+
+// cellGraph is CellGraph of a valid cell.
+func cellGraph(c Cell, reduce bool) searchspace.Graph {
+	g := graphs.New(CellNodes, 0)
 	g.Ops[0], g.Ops[1] = NodeInput0, NodeInput1
 	wireCell(&g, c, reduce, 0, 1, 2, CellNodes-1)
 	return g
 }
 
-// Encode is the HyperNAS global encoding of the evaluated DARTS network
-// (METHOD.md §1): one cell graph per cell in forward order, Cells() of them,
-// the reduction cell's graph at positions n/3 and 2n/3 and the normal
-// cell's everywhere else (the stem and classifier are the same for every
-// genotype and are left out). The units are independent copies.
+// Encode is the HyperNAS global encoding (Lv et al., CVPR 2026) of the
+// evaluated DARTS network: one cell graph per cell in forward order,
+// Cells() of them, the reduction cell's graph at positions n/3 and 2n/3 and
+// the normal cell's everywhere else (the stem and classifier are the same
+// for every genotype and are left out). The units are independent copies.
 func (s *Space) Encode(a searchspace.Arch) (searchspace.Sequence, error) {
 	g, err := asGenotype(a)
 	if err != nil {
 		return nil, err
 	}
-	seq := make(searchspace.Sequence, s.cells)
+	n := s.Cells()
+	seq := make(searchspace.Sequence, n)
 	for i := range seq {
-		if IsReduction(i, s.cells) {
-			seq[i] = CellGraph(g.Reduce, true)
+		if IsReduction(i, n) {
+			seq[i] = cellGraph(g.Reduce, true)
 		} else {
-			seq[i] = CellGraph(g.Normal, false)
+			seq[i] = cellGraph(g.Normal, false)
 		}
 	}
 	return seq, nil
@@ -122,7 +130,7 @@ func (s *Space) EncodeCell(a searchspace.Arch) (searchspace.Graph, error) {
 	if err != nil {
 		return searchspace.Graph{}, err
 	}
-	gr := newGraph(PairNodes)
+	gr := graphs.New(PairNodes, 0)
 	gr.Ops[0], gr.Ops[1] = NodeInput0, NodeInput1
 	wireCell(&gr, g.Normal, false, 0, 1, 2, CellNodes-1)
 	wireCell(&gr, g.Reduce, true, 1, CellNodes-1, CellNodes, PairNodes-1)

@@ -72,30 +72,7 @@ type Genotype struct {
 //	normal=[(sep_conv_3x3,0),(sep_conv_3x3,1),…];reduce=[(max_pool_3x3,0),…]
 //
 // with no spaces and no quotes. Parse reads it back.
-func (g Genotype) String() string {
-	var b strings.Builder
-	b.Grow(440)
-	b.WriteString("normal=")
-	g.Normal.write(&b)
-	b.WriteString(";reduce=")
-	g.Reduce.write(&b)
-	return b.String()
-}
-
-func (c Cell) write(b *strings.Builder) {
-	b.WriteByte('[')
-	for i, e := range c {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		b.WriteString(e.Op)
-		b.WriteByte(',')
-		b.WriteString(strconv.Itoa(e.Input))
-		b.WriteByte(')')
-	}
-	b.WriteByte(']')
-}
+func (g Genotype) String() string { return g.format(nb301Form) }
 
 // Python returns the genotype as DARTS's own Python code writes it (the repr
 // of its Genotype namedtuple), e.g.
@@ -103,30 +80,44 @@ func (c Cell) write(b *strings.Builder) {
 //	Genotype(normal=[('sep_conv_3x3', 0), …], normal_concat=range(2, 6), reduce=[…], reduce_concat=range(2, 6))
 //
 // ParsePython and Parse read it back.
-func (g Genotype) Python() string {
-	var b strings.Builder
-	b.Grow(600)
-	b.WriteString("Genotype(normal=")
-	g.Normal.writePython(&b)
-	b.WriteString(", normal_concat=range(2, 6), reduce=")
-	g.Reduce.writePython(&b)
-	b.WriteString(", reduce_concat=range(2, 6))")
-	return b.String()
+func (g Genotype) Python() string { return g.format(pythonForm) }
+
+// form is how String and Python write a genotype: the text around the two
+// cells, between edges, around an op and after it.
+type form struct {
+	start, middle, end string
+	sep, open, opEnd   string
+	size               int // bytes to reserve
 }
 
-func (c Cell) writePython(b *strings.Builder) {
-	b.WriteByte('[')
-	for i, e := range c {
-		if i > 0 {
-			b.WriteString(", ")
+var (
+	nb301Form  = form{"normal=", ";reduce=", "", ",", "(", ",", 440}
+	pythonForm = form{"Genotype(normal=", ", normal_concat=range(2, 6), reduce=", ", reduce_concat=range(2, 6))", ", ", "('", "', ", 600}
+)
+
+func (g Genotype) format(f form) string {
+	var b strings.Builder
+	b.Grow(f.size)
+	b.WriteString(f.start)
+	for ci, c := range [2]Cell{g.Normal, g.Reduce} {
+		if ci > 0 {
+			b.WriteString(f.middle)
 		}
-		b.WriteString("('")
-		b.WriteString(e.Op)
-		b.WriteString("', ")
-		b.WriteString(strconv.Itoa(e.Input))
-		b.WriteByte(')')
+		b.WriteByte('[')
+		for i, e := range c {
+			if i > 0 {
+				b.WriteString(f.sep)
+			}
+			b.WriteString(f.open)
+			b.WriteString(e.Op)
+			b.WriteString(f.opEnd)
+			b.WriteString(strconv.Itoa(e.Input))
+			b.WriteByte(')')
+		}
+		b.WriteByte(']')
 	}
-	b.WriteByte(']')
+	b.WriteString(f.end)
+	return b.String()
 }
 
 // Compact returns NASLib's compact form, the naslib_compact column of
@@ -188,8 +179,8 @@ func (g Genotype) Validate() error {
 
 func (c Cell) validate(name string) error {
 	for i, e := range c {
-		if err := checkEdge(i, e); err != nil {
-			return fmt.Errorf("%w: darts %s cell, edge %d: %v", searchspace.ErrInvalidArch, name, i, err)
+		if found, want := checkEdge(i, e); found != "" {
+			return fmt.Errorf("%w: darts %s cell, edge %d: %s, want %s", searchspace.ErrInvalidArch, name, i, found, want)
 		}
 	}
 	for k := range NumNodes {
@@ -201,20 +192,21 @@ func (c Cell) validate(name string) error {
 	return nil
 }
 
-// checkEdge checks edge i of a cell on its own (op and input range).
-func checkEdge(i int, e Edge) error {
+// checkEdge checks edge i of a cell on its own (op and input range): it
+// returns what is wrong and what is wanted, or "" when the edge is fine.
+func checkEdge(i int, e Edge) (found, want string) {
 	if OpIndex(e.Op) < 0 {
 		if e.Op == "none" {
-			return fmt.Errorf("op none is not part of the DARTS genotype space (use one of %s)", opList)
+			return "op none, which is not part of the DARTS genotype space", "one of " + opList
 		}
-		return fmt.Errorf("unknown op %q (want one of %s)", e.Op, opList)
+		return fmt.Sprintf("unknown op %q", e.Op), "one of " + opList
 	}
 	k := i / 2
 	if e.Input < 0 || e.Input > k+1 {
-		return fmt.Errorf("input %d of node %d is out of range: node %d reads states 0..%d (0, 1 the previous cells, 2.. the earlier nodes)",
-			e.Input, k, k, k+1)
+		return fmt.Sprintf("input %d of node %d", e.Input, k),
+			fmt.Sprintf("an input state in 0..%d (0, 1 the previous cells, 2.. the earlier nodes)", k+1)
 	}
-	return nil
+	return "", ""
 }
 
 var opList = strings.Join(Ops[:], ", ")

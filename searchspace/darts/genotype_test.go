@@ -1,15 +1,14 @@
 package darts
 
 import (
-	"errors"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/parsetest"
 )
 
 // dartsV2Python is DARTS_V2 as DARTS's genotypes.py writes it.
@@ -100,19 +99,6 @@ func TestParseNB301Variants(t *testing.T) {
 	assert.Equal(t, row1Genotype, g)
 }
 
-// colOf is the 1-based character column of the first at in s, or one past
-// the end when at is "".
-func colOf(s, at string) int {
-	if at == "" {
-		return utf8.RuneCountInString(s) + 1
-	}
-	i := strings.Index(s, at)
-	if i < 0 {
-		panic("test marker " + at + " not in " + s)
-	}
-	return utf8.RuneCountInString(s[:i]) + 1
-}
-
 func TestParseErrors(t *testing.T) {
 	v2normal := "[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0), ('dil_conv_3x3', 2)]"
 	tests := []struct {
@@ -123,55 +109,41 @@ func TestParseErrors(t *testing.T) {
 		msg     string
 		invalid bool // wraps ErrInvalidArch too
 	}{
-		{"empty", "", "", 0, "expected normal, found end of text", false},
-		{"blank", "  ", "", 0, "expected normal, found end of text", false},
-		{"other key", "reduce=[]", "reduce", 0, `expected normal, found "reduce"`, false},
-		{"unknown op", strings.Replace(row1, "dil_conv_3x3", "dil_conv_7x7", 1), "dil_conv_7x7", 0, `unknown op "dil_conv_7x7"`, true},
-		{"none op", strings.Replace(row1, "max_pool_3x3", "none", 1), "none", 0, "op none is not part of the DARTS genotype space", true},
-		{"input too large", strings.Replace(row1, "(dil_conv_3x3,1)", "(dil_conv_3x3,2)", 1), "dil_conv_3x3", 0, "input 2 of node 0 is out of range", true},
-		{"same inputs", strings.Replace(row1, "(dil_conv_3x3,1)", "(dil_conv_3x3,0)", 1), "dil_conv_3x3", 0, "both inputs of node 0 are state 0", true},
-		{"negative input", strings.Replace(row1, "(dil_conv_3x3,1)", "(dil_conv_3x3,-1)", 1), "-1", 0, "found a negative number", false},
-		{"seven edges", strings.Replace(row1, ",(skip_connect,3)]", "]", 1), "];", 0, "the normal cell has 7 edges, want 8", true},
-		{"nine edges", strings.Replace(row1, "(skip_connect,3)]", "(skip_connect,3),(skip_connect,4)]", 1), "(skip_connect,4)", 0, "more than 8 edges", true},
-		{"missing semicolon", strings.Replace(row1, ";", "", 1), "reduce", 0, "expected ';' between the normal and the reduce cell", false},
-		{"trailing text", row1 + " extra", "extra", 0, `unexpected trailing text, found "extra"`, false},
-		{"bad character", "normal=[(max_pool_3x3!", "!", 0, "unexpected character '!'", false},
-		{"non-ASCII", "normal=[(mäx", "ä", 0, "unexpected character 'ä'", false},
-		{"unterminated", "normal=[('max_pool_3x3,0)", "'", 0, "unterminated string", false},
-		{"huge input", strings.Replace(row1, ",0)", ",99999999999999999999)", 1), "9", 0, "too large", false},
-		{"python no paren", "Genotype[", "[", 0, "expected '(' after Genotype", false},
-		{"python unknown kw", "Genotype(normal=" + v2normal + ", foo=1)", "foo", 0, `unknown keyword argument "foo"`, false},
-		{"python twice", "Genotype(normal=" + v2normal + ", normal=", ", normal=", 2, "keyword argument normal given twice", false},
-		{"python missing", "Genotype(normal=" + v2normal + ", normal_concat=range(2, 6))", "))", 1, "missing keyword argument reduce", false},
-		{"python concat", "Genotype(normal_concat=range(2, 5)", "range", 0, "normal_concat must be range(2, 6)", true},
-		{"python concat list", "Genotype(normal_concat=[2, 3, 4, 4])", "[", 0, "normal_concat must be range(2, 6)", true},
-		{"python concat other", "Genotype(normal_concat=list(range(2, 6)))", "list", 0, "expected range(2, 6) or [2, 3, 4, 5]", false},
-		{"python none op", "Genotype(normal=" + strings.Replace(v2normal, "skip_connect", "none", 1) + ")", "'none'", 0, "op none is not part of", true},
-		{"python unclosed", "Genotype(normal=" + v2normal, "", 0, "expected ',' between keyword arguments, found end of text", false},
-		{"compact op index", "(((0,7)", "7", 0, "op index 7 out of range 0..6", false},
-		{"compact short", "(((0,0),(1,1))", "))", 1, "expected ','", false},
-		{"compact invalid", strings.Replace(row1Compact, "(1,5)", "(0,5)", 1), "(0,5)", 0, "both inputs of node 0 are state 0", true},
+		{"empty", "", "", 0, "found end of text, expected normal", false},
+		{"blank", "  ", "", 0, "found end of text, expected normal", false},
+		{"other key", "reduce=[]", "reduce", 0, `found "reduce", expected normal`, false},
+		{"unknown op", strings.Replace(row1, "dil_conv_3x3", "dil_conv_7x7", 1), "dil_conv_7x7", 0, `found unknown op "dil_conv_7x7" in edge 1 of the normal cell, expected one of max_pool_3x3, avg_pool_3x3`, true},
+		{"none op", strings.Replace(row1, "max_pool_3x3", "none", 1), "none", 0, "found op none, which is not part of the DARTS genotype space in edge 0 of the normal cell", true},
+		{"input too large", strings.Replace(row1, "(dil_conv_3x3,1)", "(dil_conv_3x3,2)", 1), "dil_conv_3x3", 0, "found input 2 of node 0 in edge 1 of the normal cell, expected an input state in 0..1", true},
+		{"same inputs", strings.Replace(row1, "(dil_conv_3x3,1)", "(dil_conv_3x3,0)", 1), "dil_conv_3x3", 0, "found input state 0 again: both inputs of node 0 of the normal cell are state 0, expected two different input states", true},
+		{"negative input", strings.Replace(row1, "(dil_conv_3x3,1)", "(dil_conv_3x3,-1)", 1), "-1", 0, "found a negative number, expected an input state", false},
+		{"seven edges", strings.Replace(row1, ",(skip_connect,3)]", "]", 1), "];", 0, "found the end of the normal cell after 7 edges, expected 8 edges, two per intermediate node", true},
+		{"nine edges", strings.Replace(row1, "(skip_connect,3)]", "(skip_connect,3),(skip_connect,4)]", 1), "(skip_connect,4)", 0, "found edge 9 of the normal cell, expected ']': a cell has 8 edges", true},
+		{"missing semicolon", strings.Replace(row1, ";", "", 1), "reduce", 0, `found "reduce", expected ';' between the normal and the reduce cell`, false},
+		{"trailing text", row1 + " extra", "extra", 0, `found trailing text "extra", expected end of text`, false},
+		{"bad character", "normal=[(max_pool_3x3!", "!", 0, "found unexpected character '!'", false},
+		{"non-ASCII", "normal=[(mäx", "ä", 0, "found unexpected character 'ä'", false},
+		{"unterminated", "normal=[('max_pool_3x3,0)", "'", 0, "found an unterminated string, expected a closing ' for the string that starts here", false},
+		{"huge input", strings.Replace(row1, ",0)", ",99999999999999999999)", 1), "9", 0, "found 99999999999999999999, which is too large, expected an input state", false},
+		{"python no paren", "Genotype[", "[", 0, "found '[', expected '(' after Genotype", false},
+		{"python unknown kw", "Genotype(normal=" + v2normal + ", foo=1)", "foo", 0, `found unknown keyword argument "foo", expected normal, normal_concat, reduce or reduce_concat`, false},
+		{"python twice", "Genotype(normal=" + v2normal + ", normal=", ", normal=", 2, "found keyword argument normal a second time, expected each keyword argument once", false},
+		{"python missing", "Genotype(normal=" + v2normal + ", normal_concat=range(2, 6))", "))", 1, "found ')', expected keyword argument reduce before ')'", false},
+		{"python concat", "Genotype(normal_concat=range(2, 5)", "range", 0, "found normal_concat [2 3 4], expected normal_concat to be range(2, 6), all four intermediate nodes", true},
+		{"python concat list", "Genotype(normal_concat=[2, 3, 4, 4])", "[", 0, "expected normal_concat to be range(2, 6)", true},
+		{"python concat other", "Genotype(normal_concat=list(range(2, 6)))", "list", 0, `found "list", expected range(2, 6) or [2, 3, 4, 5] for normal_concat`, false},
+		{"python none op", "Genotype(normal=" + strings.Replace(v2normal, "skip_connect", "none", 1) + ")", "'none'", 0, "found op none, which is not part of", true},
+		{"python unclosed", "Genotype(normal=" + v2normal, "", 0, "found end of text, expected ',' between keyword arguments", false},
+		{"compact op index", "(((0,7)", "7", 0, "found op index 7, expected an op index 0..6", false},
+		{"compact short", "(((0,0),(1,1))", "))", 1, "found ')', expected ','", false},
+		{"compact invalid", strings.Replace(row1Compact, "(1,5)", "(0,5)", 1), "(0,5)", 0, "found input state 0 again: both inputs of node 0 of the normal cell are state 0", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse(tt.s)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, searchspace.ErrParse)
-			var pe *ParseError
-			require.True(t, errors.As(err, &pe), "error is %T", err)
-			assert.Equal(t, colOf(tt.s, tt.at)+tt.off, pe.Column, "column of %v", err)
-			assert.Contains(t, pe.Msg, tt.msg)
-			assert.Contains(t, err.Error(), "column")
-			assert.Equal(t, tt.invalid, errors.Is(err, searchspace.ErrInvalidArch), "ErrInvalidArch: %v", err)
+			parsetest.Check(t, err, "darts genotype", tt.s, parsetest.Column(tt.s, tt.at, tt.off), tt.msg, tt.invalid)
 		})
 	}
-}
-
-func TestParseErrorTruncatesLongInput(t *testing.T) {
-	_, err := Parse(row1 + strings.Repeat(" x", 500))
-	require.Error(t, err)
-	assert.Less(t, len(err.Error()), 400)
-	assert.Contains(t, err.Error(), "...")
 }
 
 func TestValidate(t *testing.T) {
@@ -181,7 +153,7 @@ func TestValidate(t *testing.T) {
 	bad.Reduce[7].Input = 5
 	err := bad.Validate()
 	assert.ErrorIs(t, err, searchspace.ErrInvalidArch)
-	assert.Contains(t, err.Error(), "reduce cell, edge 7: input 5 of node 3 is out of range")
+	assert.Contains(t, err.Error(), "darts reduce cell, edge 7: input 5 of node 3, want an input state in 0..4")
 	bad = g
 	bad.Normal[6].Input = bad.Normal[7].Input
 	assert.ErrorContains(t, bad.Validate(), "both inputs of node 3")

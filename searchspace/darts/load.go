@@ -2,16 +2,13 @@ package darts
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
-	"strconv"
+	"strings"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/csvutil"
 )
 
 // NB301File is the DARTS benchmark table, relative to the data folder.
@@ -36,8 +33,9 @@ const (
 
 // LoadNB301 reads <dir>/darts/nb301_subset.csv (dir "" means
 // $HYPERNAS_DATA) into a Benchmark of unique genotypes, in order of first
-// appearance: 1,218 genotypes from 1,225 rows. The Benchmark's Space is
-// New(opts...), so WithCells(20) makes it encode the 20-cell network.
+// appearance: 1,218 genotypes from 1,225 rows. The options are New's: the
+// Benchmark's Space is New(opts...), so WithCells(20) makes it encode the
+// 20-cell network; a bad option is an error before the file is read.
 //
 // The same genotype may appear more than once (the file merges two
 // exports): its metrics are then the mean over its rows, so a label is
@@ -47,29 +45,21 @@ const (
 // Genotypes are keyed by Genotype.String exactly as the file writes them,
 // without reordering the edges of a node (see Genotype.Canonical).
 //
-// The accuracies may be NAS-Bench-301 surrogate predictions rather than
-// results of training: see the data folder's README.
+// The accuracies may be predictions of NAS-Bench-301's surrogate models
+// (Zela et al., "Surrogate NAS Benchmarks", ICLR 2022) rather than results
+// of training.
 func LoadNB301(dir string, opts ...Option) (*searchspace.Benchmark, error) {
 	sp, err := New(opts...)
 	if err != nil {
 		return nil, err
 	}
-	dir, err = searchspace.DataDir(dir)
+	path, err := searchspace.DataFile(dir, NB301File)
 	if err != nil {
 		return nil, fmt.Errorf("darts: %w", err)
 	}
-	path := filepath.Join(dir, filepath.FromSlash(NB301File))
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("darts: %w: point %s (or -data) at the benchmark data folder, the one that holds %s", err, searchspace.DataEnv, NB301File)
-	}
+	b, err := csvutil.ReadFile(path, func(r io.Reader) (*searchspace.Benchmark, error) { return readNB301(r, sp) })
 	if err != nil {
 		return nil, fmt.Errorf("darts: %w", err)
-	}
-	defer f.Close()
-	b, err := readNB301(f, sp)
-	if err != nil {
-		return nil, fmt.Errorf("darts: %s: %w", path, err)
 	}
 	return b, nil
 }
@@ -87,11 +77,11 @@ func ReadNB301(r io.Reader, opts ...Option) (*searchspace.Benchmark, error) {
 }
 
 func readNB301(r io.Reader, sp *Space) (*searchspace.Benchmark, error) {
-	cr := csv.NewReader(r)
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, fmt.Errorf("%w: CSV is empty, expected a header line", searchspace.ErrParse)
+	if r == nil {
+		return nil, fmt.Errorf("%w: ReadNB301 of a nil io.Reader", searchspace.ErrParse)
 	}
+	cr := csv.NewReader(r)
+	header, err := csvutil.Header(cr)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", searchspace.ErrParse, err)
 	}
@@ -111,7 +101,7 @@ func readNB301(r io.Reader, sp *Space) (*searchspace.Benchmark, error) {
 		}
 	}
 	if key < 0 {
-		return nil, fmt.Errorf("%w: line 1: no %q column in header %v", searchspace.ErrParse, ColGenotype, header)
+		return nil, fmt.Errorf("%w: line 1: no %q column in header %q", searchspace.ErrParse, ColGenotype, header)
 	}
 	// Sums and counts of the non-empty values, per unique genotype.
 	type entry struct {
@@ -121,15 +111,11 @@ func readNB301(r io.Reader, sp *Space) (*searchspace.Benchmark, error) {
 	}
 	var entries []*entry
 	index := map[string]*entry{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
+	for row, err := range csvutil.Rows(cr) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", searchspace.ErrParse, err)
 		}
-		line, _ := cr.FieldPos(0)
+		line, rec := row.Line, row.Fields
 		g, err := Parse(rec[key])
 		if err != nil {
 			return nil, fmt.Errorf("%w: line %d, column %d (%s): %v", searchspace.ErrParse, line, key+1, ColGenotype, err)
@@ -151,12 +137,12 @@ func readNB301(r io.Reader, sp *Space) (*searchspace.Benchmark, error) {
 			entries = append(entries, e)
 		}
 		for j, c := range cols {
-			if rec[c] == "" {
+			if strings.TrimSpace(rec[c]) == "" {
 				continue
 			}
-			v, err := strconv.ParseFloat(rec[c], 64)
-			if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-				return nil, fmt.Errorf("%w: line %d, column %d (%s): %q is not a finite number", searchspace.ErrParse, line, c+1, metrics[j], rec[c])
+			v, err := csvutil.Float(rec[c])
+			if err != nil {
+				return nil, fmt.Errorf("%w: line %d, column %d (%s): %v", searchspace.ErrParse, line, c+1, metrics[j], err)
 			}
 			e.sum[j] += v
 			e.count[j]++

@@ -2,27 +2,18 @@ package darts
 
 import (
 	"math"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
 
-func dataDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv(searchspace.DataEnv)
-	if dir == "" {
-		t.Skip("set " + searchspace.DataEnv + " to the benchmark data folder (e.g. ../shared/data) to run this test")
-	}
-	return dir
-}
-
 func TestLoadNB301(t *testing.T) {
-	b, err := LoadNB301(dataDir(t))
+	b, err := LoadNB301(datadir.Dir(t))
 	require.NoError(t, err)
 	assert.Equal(t, 1218, b.Table.Len())
 	assert.Len(t, b.Archs, 1218)
@@ -75,7 +66,7 @@ func TestLoadNB301(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, seq, 20)
 	}
-	b20, err := LoadNB301(dataDir(t), WithCells(20))
+	b20, err := LoadNB301(datadir.Dir(t), WithCells(20))
 	require.NoError(t, err)
 	assert.Equal(t, 20, b20.Space.(*Space).Cells())
 }
@@ -84,18 +75,11 @@ func TestLoadNB301Errors(t *testing.T) {
 	_, err := LoadNB301(t.TempDir())
 	assert.ErrorContains(t, err, NB301File)
 	assert.ErrorContains(t, err, searchspace.DataEnv)
-	_, err = LoadNB301(dataDirOrTemp(t), WithCells(0))
-	assert.Error(t, err)
+	_, err = LoadNB301(t.TempDir(), WithCells(0))
+	assert.ErrorContains(t, err, "WithCells(0)", "a bad option is reported before the file is looked for")
 	t.Setenv(searchspace.DataEnv, "")
 	_, err = LoadNB301("")
 	assert.ErrorIs(t, err, searchspace.ErrNoData)
-}
-
-func dataDirOrTemp(t *testing.T) string {
-	if d := os.Getenv(searchspace.DataEnv); d != "" {
-		return d
-	}
-	return t.TempDir()
 }
 
 func TestReadNB301(t *testing.T) {

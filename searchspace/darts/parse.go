@@ -9,43 +9,6 @@ import (
 	"github.com/hypernas/go-hypernas/searchspace"
 )
 
-// ParseError is the error of the parsers: where in the text the problem is
-// and what it is. It wraps searchspace.ErrParse, and also
-// searchspace.ErrInvalidArch when the text is well formed but names a
-// genotype outside the space (op none, an input out of range, a node whose
-// two inputs are equal).
-type ParseError struct {
-	Input string // the text given to the parser
-	// Column is the 1-based position, in characters, of the problem; one
-	// past the last character when the text ended too early.
-	Column  int
-	Msg     string // what was found and what was expected
-	Invalid bool   // well-formed text, invalid genotype
-}
-
-func (e *ParseError) Error() string {
-	in := e.Input
-	if utf8.RuneCountInString(in) > 120 {
-		// Keep messages readable for long input; Column still locates it.
-		r := []rune(in)
-		in = string(r[:117]) + "..."
-	}
-	kind := searchspace.ErrParse.Error()
-	if e.Invalid {
-		kind = searchspace.ErrInvalidArch.Error()
-	}
-	return fmt.Sprintf("%s: darts genotype %q: column %d: %s", kind, in, e.Column, e.Msg)
-}
-
-// Unwrap makes errors.Is hold for searchspace.ErrParse and, for a
-// well-formed but invalid genotype, searchspace.ErrInvalidArch.
-func (e *ParseError) Unwrap() []error {
-	if e.Invalid {
-		return []error{searchspace.ErrParse, searchspace.ErrInvalidArch}
-	}
-	return []error{searchspace.ErrParse}
-}
-
 // Parse reads a genotype in any of its three text forms, told apart by the
 // first non-blank character:
 //
@@ -55,7 +18,11 @@ func (e *ParseError) Unwrap() []error {
 //   - NASLib's compact form (starts with "("), see ParseCompact.
 //
 // Blanks between tokens are allowed and op names may be quoted in every
-// form. Errors are *ParseError and name the column of the problem.
+// form. Errors are *searchspace.ParseError values naming the column of the
+// problem, what was found there and what was expected; they wrap
+// searchspace.ErrParse, and also searchspace.ErrInvalidArch when the text is
+// well formed but names a genotype outside the space (op none, an input out
+// of range, a node whose two inputs are equal).
 func Parse(s string) (Genotype, error) {
 	t := strings.TrimLeft(s, " \t\r\n")
 	switch {
@@ -128,15 +95,15 @@ func ParsePython(s string) (Genotype, error) {
 		}
 		kw := p.peek()
 		if kw.kind != tIdent {
-			return Genotype{}, p.errorAt(kw, "expected a keyword argument (normal, normal_concat, reduce or reduce_concat), found %s", kw)
+			return Genotype{}, p.errorAt(kw, kw.String(), "a keyword argument ("+keywords+")")
 		}
 		switch kw.text {
 		case "normal", "normal_concat", "reduce", "reduce_concat":
 		default:
-			return Genotype{}, p.errorAt(kw, "unknown keyword argument %q (want normal, normal_concat, reduce or reduce_concat)", kw.text)
+			return Genotype{}, p.errorAt(kw, fmt.Sprintf("unknown keyword argument %q", kw.text), keywords)
 		}
 		if seen[kw.text] {
-			return Genotype{}, p.errorAt(kw, "keyword argument %s given twice", kw.text)
+			return Genotype{}, p.errorAt(kw, fmt.Sprintf("keyword argument %s a second time", kw.text), "each keyword argument once")
 		}
 		seen[kw.text] = true
 		p.next()
@@ -159,7 +126,7 @@ func ParsePython(s string) (Genotype, error) {
 	closing := p.next() // ")"
 	for _, kw := range [...]string{"normal", "normal_concat", "reduce", "reduce_concat"} {
 		if !seen[kw] {
-			return Genotype{}, p.errorAt(closing, "missing keyword argument %s", kw)
+			return Genotype{}, p.errorAt(closing, closing.String(), "keyword argument "+kw+" before ')'")
 		}
 	}
 	return g, p.end()
@@ -210,7 +177,7 @@ func ParseCompact(s string) (Genotype, error) {
 				return Genotype{}, err
 			}
 			if op >= NumOps {
-				return Genotype{}, p.errorAt(opTok, "op index %d out of range 0..%d (%s)", op, NumOps-1, opList)
+				return Genotype{}, p.errorAt(opTok, fmt.Sprintf("op index %d", op), fmt.Sprintf("an op index 0..%d (%s)", NumOps-1, opList))
 			}
 			if err := p.expect(")", "to close the edge"); err != nil {
 				return Genotype{}, err
@@ -234,6 +201,9 @@ func ParseCompact(s string) (Genotype, error) {
 	}
 	return g, p.end()
 }
+
+// keywords are the keyword arguments of the Python form.
+const keywords = "normal, normal_concat, reduce or reduce_concat"
 
 // Tokens of the three forms.
 type kind uint8
@@ -296,7 +266,7 @@ func newParser(s string) (*parser, error) {
 		case c == '\'' || c == '"':
 			end := strings.IndexByte(s[pos+1:], c)
 			if end < 0 {
-				return nil, p.errorPos(start, "unterminated string: no closing %c", c)
+				return nil, p.errorPos(start, "an unterminated string", fmt.Sprintf("a closing %c for the string that starts here", c))
 			}
 			p.toks = append(p.toks, token{tString, s[pos+1 : pos+1+end], start})
 			pos += end + 2
@@ -305,7 +275,7 @@ func newParser(s string) (*parser, error) {
 			pos++
 		default:
 			r, _ := utf8.DecodeRuneInString(s[pos:])
-			return nil, p.errorPos(start, "unexpected character %s", strconv.QuoteRune(r))
+			return nil, p.errorPos(start, "unexpected character "+strconv.QuoteRune(r), "a name, a number, a quoted op name or one of ( ) [ ] , = ;")
 		}
 	}
 }
@@ -328,16 +298,18 @@ func (p *parser) is(punct string) bool {
 	return t.kind == tPunct && t.text == punct
 }
 
-func (p *parser) errorPos(pos int, format string, args ...any) *ParseError {
-	return &ParseError{Input: p.s, Column: utf8.RuneCountInString(p.s[:pos]) + 1, Msg: fmt.Sprintf(format, args...)}
+// errorPos is a *searchspace.ParseError at byte offset pos.
+func (p *parser) errorPos(pos int, found, expected string) *searchspace.ParseError {
+	return &searchspace.ParseError{What: "darts genotype", Input: p.s, Offset: pos, Found: found, Expected: expected}
 }
 
-func (p *parser) errorAt(t token, format string, args ...any) *ParseError {
-	return p.errorPos(t.pos, format, args...)
+func (p *parser) errorAt(t token, found, expected string) *searchspace.ParseError {
+	return p.errorPos(t.pos, found, expected)
 }
 
-func (p *parser) invalidAt(t token, format string, args ...any) *ParseError {
-	e := p.errorPos(t.pos, format, args...)
+// invalidAt is errorAt for well-formed text outside the space.
+func (p *parser) invalidAt(t token, found, expected string) *searchspace.ParseError {
+	e := p.errorPos(t.pos, found, expected)
 	e.Invalid = true
 	return e
 }
@@ -348,7 +320,7 @@ func (p *parser) expect(punct, what string) error {
 		p.next()
 		return nil
 	}
-	return p.errorAt(t, "expected '%s' %s, found %s", punct, what, t)
+	return p.errorAt(t, t.String(), fmt.Sprintf("'%s' %s", punct, what))
 }
 
 func (p *parser) expectIdent(name string) error {
@@ -357,12 +329,12 @@ func (p *parser) expectIdent(name string) error {
 		p.next()
 		return nil
 	}
-	return p.errorAt(t, "expected %s, found %s", name, t)
+	return p.errorAt(t, t.String(), name)
 }
 
 func (p *parser) end() error {
 	if t := p.peek(); t.kind != tEOF {
-		return p.errorAt(t, "unexpected trailing text, found %s", t)
+		return p.errorAt(t, "trailing text "+t.String(), "end of text")
 	}
 	return nil
 }
@@ -372,14 +344,14 @@ func (p *parser) end() error {
 func (p *parser) int(what string) (int, token, error) {
 	t := p.peek()
 	if t.kind == tPunct && t.text == "-" {
-		return 0, t, p.errorAt(t, "expected %s, found a negative number", what)
+		return 0, t, p.errorAt(t, "a negative number", what)
 	}
 	if t.kind != tInt {
-		return 0, t, p.errorAt(t, "expected %s (a number), found %s", what, t)
+		return 0, t, p.errorAt(t, t.String(), what+" (a number)")
 	}
 	v, err := strconv.Atoi(t.text)
 	if err != nil || v > 1<<20 {
-		return 0, t, p.errorAt(t, "%s %s is too large", what, t.text)
+		return 0, t, p.errorAt(t, t.text+", which is too large", what)
 	}
 	p.next()
 	return v, t, nil
@@ -404,14 +376,14 @@ func (p *parser) cell(name string) (Cell, error) {
 		}
 		start := p.peek()
 		if n == NumEdges {
-			return c, p.invalidAt(start, "the %s cell has more than %d edges (two per intermediate node)", name, NumEdges)
+			return c, p.invalidAt(start, fmt.Sprintf("edge %d of the %s cell", n+1, name), fmt.Sprintf("']': a cell has %d edges, two per intermediate node", NumEdges))
 		}
 		if err := p.expect("(", "to open an (op, input) edge"); err != nil {
 			return c, err
 		}
 		opTok := p.next()
 		if opTok.kind != tIdent && opTok.kind != tString {
-			return c, p.errorAt(opTok, "expected an op name, found %s", opTok)
+			return c, p.errorAt(opTok, opTok.String(), "an op name")
 		}
 		if err := p.expect(",", "between op and input"); err != nil {
 			return c, err
@@ -429,7 +401,7 @@ func (p *parser) cell(name string) (Cell, error) {
 	}
 	closing := p.next() // "]"
 	if n < NumEdges {
-		return c, p.invalidAt(closing, "the %s cell has %d edges, want %d (two per intermediate node)", name, n, NumEdges)
+		return c, p.invalidAt(closing, fmt.Sprintf("the end of the %s cell after %d edges", name, n), fmt.Sprintf("%d edges, two per intermediate node", NumEdges))
 	}
 	return c, p.checkCell(c, pos, name)
 }
@@ -437,11 +409,12 @@ func (p *parser) cell(name string) (Cell, error) {
 // checkCell reports the first invalid edge of c at its position.
 func (p *parser) checkCell(c Cell, pos [NumEdges]token, name string) error {
 	for i, e := range c {
-		if err := checkEdge(i, e); err != nil {
-			return p.invalidAt(pos[i], "%s cell, edge %d: %v", name, i, err)
+		if found, want := checkEdge(i, e); found != "" {
+			return p.invalidAt(pos[i], fmt.Sprintf("%s in edge %d of the %s cell", found, i, name), want)
 		}
 		if i%2 == 1 && e.Input == c[i-1].Input {
-			return p.invalidAt(pos[i], "%s cell: both inputs of node %d are state %d; they must differ", name, i/2, e.Input)
+			return p.invalidAt(pos[i], fmt.Sprintf("input state %d again: both inputs of node %d of the %s cell are state %d", e.Input, i/2, name, e.Input),
+				"two different input states for each node")
 		}
 	}
 	return nil
@@ -493,7 +466,7 @@ func (p *parser) concat(kw string) error {
 		}
 		p.next()
 	default:
-		return p.errorAt(start, "expected range(2, 6) or [2, 3, 4, 5] for %s, found %s", kw, start)
+		return p.errorAt(start, start.String(), fmt.Sprintf("range(2, 6) or [2, 3, 4, 5] for %s", kw))
 	}
 	var seen [NumNodes]bool
 	ok := len(got) == NumNodes
@@ -505,7 +478,7 @@ func (p *parser) concat(kw string) error {
 		seen[v-2] = true
 	}
 	if !ok {
-		return p.invalidAt(start, "%s must be range(2, 6), all four intermediate nodes; this space does not model other concatenations", kw)
+		return p.invalidAt(start, fmt.Sprintf("%s %v", kw, got), fmt.Sprintf("%s to be range(2, 6), all four intermediate nodes (this space does not model other concatenations)", kw))
 	}
 	return nil
 }

@@ -6,45 +6,70 @@ import (
 	"math/rand/v2"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/archtype"
 )
 
 // Space is the DARTS search space (the space of NAS-Bench-301). It
 // implements searchspace.SearchSpace; its architectures are Genotype values.
 // It is not enumerable: 2.8·10^20 genotypes as written (7^8 op choices and
 // 2·6·12·20 ordered input pairs per cell), 6.9·10^19 up to the order of
-// each node's two edges. Make one with New.
+// each node's two edges. Make one with New; the zero value is the space of
+// New() with no options.
 type Space struct {
-	cells int
+	cells int // 0: DefaultCells
 }
 
-var _ searchspace.SearchSpace = (*Space)(nil)
+var (
+	_ searchspace.SearchSpace = (*Space)(nil)
+	_ searchspace.CellSized   = (*Space)(nil)
+)
 
 // DefaultCells is the cell count of the network that Encode describes by
 // default: DARTS's 8-cell search network.
 const DefaultCells = 8
 
-// Option configures New.
-type Option func(*Space)
+// MaxCells is the largest cell count WithCells accepts (DARTS's networks
+// have 8, 14 or 20).
+const MaxCells = 1024
+
+// Option configures New (and the loaders, which make the Benchmark's space
+// with New).
+type Option func(*Space) error
 
 // WithCells sets the number of cells of the evaluated network that Encode
 // describes: 8 (the default) for DARTS's search network, 20 for its CIFAR-10
-// evaluation network. It must be at least 1.
-func WithCells(n int) Option { return func(s *Space) { s.cells = n } }
+// evaluation network. It must be in 1..MaxCells.
+func WithCells(n int) Option {
+	return func(s *Space) error {
+		if n < 1 || n > MaxCells {
+			return fmt.Errorf("darts: WithCells(%d): the network needs 1 to %d cells", n, MaxCells)
+		}
+		s.cells = n
+		return nil
+	}
+}
 
 // New returns the DARTS space; the error reports a bad option.
 func New(opts ...Option) (*Space, error) {
 	s := &Space{cells: DefaultCells}
 	for _, o := range opts {
-		o(s)
-	}
-	if s.cells < 1 {
-		return nil, fmt.Errorf("darts: WithCells(%d): the network needs at least one cell", s.cells)
+		if o == nil {
+			continue
+		}
+		if err := o(s); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
 
 // Cells returns the number of cells of the encoded network.
-func (s *Space) Cells() int { return s.cells }
+func (s *Space) Cells() int {
+	if s == nil || s.cells == 0 {
+		return DefaultCells
+	}
+	return s.cells
+}
 
 // IsReduction reports whether cell i (0-based) of an n-cell DARTS network
 // is a reduction cell: DARTS puts them at n/3 and 2n/3 (integer division).
@@ -56,17 +81,24 @@ func (*Space) Name() string { return "darts" }
 // OpNames returns the node-type vocabulary of the encodings (NodeOpNames).
 func (*Space) OpNames() []string { return append([]string(nil), NodeOpNames[:]...) }
 
-// MaxNodes returns 20, the node count of EncodeCell's normal+reduction
-// graph; Encode's units have 11.
-func (*Space) MaxNodes() int { return PairNodes }
+// MaxNodes returns 11, the node count of a cell graph, Encode's unit.
+func (*Space) MaxNodes() int { return CellNodes }
+
+// MaxCellNodes returns 20, the node count of EncodeCell's normal+reduction
+// graph (searchspace.CellSized).
+func (*Space) MaxCellNodes() int { return PairNodes }
 
 // NumFeatures returns 0: a reduction cell's ops have node types of their
 // own instead of a feature.
 func (*Space) NumFeatures() int { return 0 }
 
 // Sample draws a genotype uniformly: for every node of both cells an
-// ordered pair of distinct inputs and an op per edge, all uniform.
+// ordered pair of distinct inputs and an op per edge, all uniform. It
+// returns nil for a nil rng.
 func (*Space) Sample(rng *rand.Rand) searchspace.Arch {
+	if rng == nil {
+		return nil
+	}
 	return Genotype{Normal: sampleCell(rng), Reduce: sampleCell(rng)}
 }
 
@@ -156,18 +188,12 @@ func (*Space) Parse(s string) (searchspace.Arch, error) {
 	return g, nil
 }
 
+// asGenotype unwraps the accepted forms of a DARTS architecture (Genotype,
+// *Genotype) and checks it.
 func asGenotype(a searchspace.Arch) (Genotype, error) {
-	var g Genotype
-	switch v := a.(type) {
-	case Genotype:
-		g = v
-	case *Genotype:
-		if v == nil {
-			return g, fmt.Errorf("%w: nil *darts.Genotype", searchspace.ErrInvalidArch)
-		}
-		g = *v
-	default:
-		return g, fmt.Errorf("%w: %T is not a DARTS architecture (want darts.Genotype)", searchspace.ErrInvalidArch, a)
+	g, err := archtype.As[Genotype](a, "a DARTS")
+	if err != nil {
+		return g, err
 	}
 	return g, g.Validate()
 }

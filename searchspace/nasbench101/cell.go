@@ -445,61 +445,39 @@ func (c Cell) validate() error {
 	return nil
 }
 
-// ParseError is an error of Parse: where in the string the problem is. It
-// wraps searchspace.ErrParse for malformed text and
-// searchspace.ErrInvalidArch for well-formed text that is no valid cell.
-type ParseError struct {
-	Input string // the string given to Parse
-	// Offset is the 0-based character offset of the problem; the
-	// character count of Input when the string ended too early.
-	Offset int
-	Msg    string // what is wrong there
-	Err    error  // searchspace.ErrParse or searchspace.ErrInvalidArch
-}
-
-func (e *ParseError) Error() string {
-	in := e.Input
-	if r := []rune(in); len(r) > 80 {
-		in = string(r[:77]) + "..." // keep messages readable for garbage input
-	}
-	return fmt.Sprintf("%v: nb101 cell %q: offset %d: %s", e.Err, in, e.Offset, e.Msg)
-}
-
-// Unwrap makes errors.Is work with the sentinel errors.
-func (e *ParseError) Unwrap() error { return e.Err }
-
-func parseErr(sentinel error, s string, byteOff int, format string, args ...any) error {
-	if byteOff > len(s) {
-		byteOff = len(s)
-	}
-	return &ParseError{Input: s, Offset: len([]rune(s[:byteOff])), Msg: fmt.Sprintf(format, args...), Err: sentinel}
+// parseErr is a *searchspace.ParseError about s at byte offset off; with
+// invalid the text is well formed but no valid cell. found "" means the
+// character at off.
+func parseErr(s string, off int, invalid bool, found, expected string) error {
+	return &searchspace.ParseError{What: "nb101 cell", Input: s, Offset: off, Found: found, Expected: expected, Invalid: invalid}
 }
 
 // Parse reads the text form that Cell.String writes and nothing else: the
 // cell must be pruned and canonical, so that every cell has exactly one
-// string. Errors are *ParseError values naming the offending character; for
-// a valid but non-canonical or unpruned cell the message gives the string to
-// write instead (NewCell accepts any numbering and prunes).
+// string. Errors are *searchspace.ParseError values naming the offending
+// character; they wrap searchspace.ErrParse, and also
+// searchspace.ErrInvalidArch for well-formed text that is no valid cell.
+// For a valid but non-canonical or unpruned cell the error gives the string
+// to write instead (NewCell accepts any numbering and prunes).
 func Parse(s string) (Cell, error) {
 	colon := strings.IndexByte(s, ':')
 	if colon < 0 {
-		return Cell{}, parseErr(searchspace.ErrParse, s, len(s), "missing ':' between the adjacency bits and the op letters")
+		return Cell{}, parseErr(s, len(s), false, "", "':' between the adjacency bits and the op letters")
 	}
 	bitStr, letters := s[:colon], s[colon+1:]
 	for k := 0; k < len(bitStr); k++ {
 		if ch := bitStr[k]; ch != '0' && ch != '1' {
-			return Cell{}, parseErr(searchspace.ErrParse, s, k, "adjacency bit is %s, want '0' or '1'", quoteAt(s, k))
+			return Cell{}, parseErr(s, k, false, "", "an adjacency bit, '0' or '1'")
 		}
 	}
 	for k := 0; k < len(letters); k++ {
 		if _, ok := opOfLetter(letters[k]); !ok {
-			off := colon + 1 + k
-			return Cell{}, parseErr(searchspace.ErrParse, s, off, "op letter is %s, want I, 1, 3, M or O", quoteAt(s, off))
+			return Cell{}, parseErr(s, colon+1+k, false, "", "an op letter: I, 1, 3, M or O")
 		}
 	}
 	n := len(letters) // letters are ASCII now
 	if n > MaxVertices {
-		return Cell{}, parseErr(searchspace.ErrInvalidArch, s, colon+1+MaxVertices, "%d op letters, NB101 cells have at most %d vertices", n, MaxVertices)
+		return Cell{}, parseErr(s, colon+1+MaxVertices, true, fmt.Sprintf("%d op letters", n), fmt.Sprintf("at most %d (NB101 cells have at most %d vertices)", MaxVertices, MaxVertices))
 	}
 	var c Cell
 	c.n = uint8(n)
@@ -508,19 +486,19 @@ func Parse(s string) (Cell, error) {
 		o, _ := opOfLetter(letters[k])
 		switch {
 		case k == 0 && o != opInput:
-			return Cell{}, parseErr(searchspace.ErrParse, s, off, "the first op letter must be 'I' (input), found %s", quoteAt(s, off))
+			return Cell{}, parseErr(s, off, false, "", "'I' (input) as the first op letter")
 		case k == n-1 && o != opOutput:
-			return Cell{}, parseErr(searchspace.ErrParse, s, off, "the last op letter must be 'O' (output), found %s", quoteAt(s, off))
+			return Cell{}, parseErr(s, off, false, "", "'O' (output) as the last op letter")
 		case k > 0 && k < n-1 && o >= opInput:
-			return Cell{}, parseErr(searchspace.ErrParse, s, off, "%s may only be the first or last op letter", quoteAt(s, off))
+			return Cell{}, parseErr(s, off, false, "", "an interior op letter 1, 3 or M ('I' and 'O' may only be the first and the last)")
 		}
 		c.ops[k] = o
 	}
 	if n < 2 {
-		return Cell{}, parseErr(searchspace.ErrParse, s, len(s), "%d op letters, a cell needs at least the input and the output ('I…O')", n)
+		return Cell{}, parseErr(s, len(s), false, fmt.Sprintf("%d op letters", n), "at least the input and the output ('I…O')")
 	}
 	if want := n * (n - 1) / 2; len(bitStr) != want {
-		return Cell{}, parseErr(searchspace.ErrParse, s, min(len(bitStr), want), "%d adjacency bits, a %d-vertex cell has %d (its upper triangle, row by row)", len(bitStr), n, want)
+		return Cell{}, parseErr(s, min(len(bitStr), want), false, fmt.Sprintf("%d adjacency bits", len(bitStr)), fmt.Sprintf("%d, the upper triangle of a %d-vertex cell row by row", want, n))
 	}
 	k := 0
 	for i := range n {
@@ -533,18 +511,18 @@ func Parse(s string) (Cell, error) {
 	}
 	keep := c.onPath()
 	if keep&(1<<(n-1)) == 0 {
-		return Cell{}, parseErr(searchspace.ErrInvalidArch, s, 0, "no path from the input to the output")
+		return Cell{}, parseErr(s, 0, true, "a cell with no path from the input to the output", "edges that connect them")
 	}
 	if keep != uint8(1<<n-1) {
 		v := bits.TrailingZeros8(^keep)
-		msg := fmt.Sprintf("vertex %d is on no input→output path; cells are written pruned", v)
+		expected := "a pruned cell"
 		if p, err := c.prune(); err == nil {
-			msg += fmt.Sprintf(", as %q", p.canonical().String())
+			expected = fmt.Sprintf("the pruned cell %q", p.canonical().String())
 		}
-		return Cell{}, parseErr(searchspace.ErrInvalidArch, s, colon+1+v, "%s", msg)
+		return Cell{}, parseErr(s, colon+1+v, true, fmt.Sprintf("vertex %d, which is on no input→output path", v), expected)
 	}
 	if e := c.NumEdges(); e > MaxEdges {
-		return Cell{}, parseErr(searchspace.ErrInvalidArch, s, tenthEdge(bitStr), "%d edges, NB101 allows at most %d", e, MaxEdges)
+		return Cell{}, parseErr(s, tenthEdge(bitStr), true, fmt.Sprintf("%d edges", e), fmt.Sprintf("at most %d (NB101's limit)", MaxEdges))
 	}
 	if can := c.canonical(); can != c {
 		cs := can.String()
@@ -552,7 +530,7 @@ func Parse(s string) (Cell, error) {
 		for off < len(s) && s[off] == cs[off] {
 			off++
 		}
-		return Cell{}, parseErr(searchspace.ErrInvalidArch, s, off, "the cell is valid but not in canonical form (its smallest topological numbering); write it %q", cs)
+		return Cell{}, parseErr(s, off, true, "a valid cell not in canonical form (its smallest topological numbering)", fmt.Sprintf("%q", cs))
 	}
 	return c, nil
 }
@@ -577,10 +555,4 @@ func tenthEdge(bitStr string) int {
 		}
 	}
 	return 0
-}
-
-// quoteAt quotes the character at byte offset off of s.
-func quoteAt(s string, off int) string {
-	r := []rune(s[off:])
-	return fmt.Sprintf("%q", r[0])
 }

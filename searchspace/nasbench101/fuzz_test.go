@@ -8,7 +8,7 @@ import (
 )
 
 // FuzzParse checks that Parse never panics, that every error is a
-// *ParseError wrapping a sentinel and pointing into the string, and that
+// *searchspace.ParseError wrapping a sentinel and pointing into the string, and that
 // what parses is a valid cell that formats back to the same string.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
@@ -22,14 +22,14 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		c, err := Parse(in)
 		if err != nil {
-			var pe *ParseError
+			var pe *searchspace.ParseError
 			if !errors.As(err, &pe) {
-				t.Fatalf("Parse(%q): error %T is not a *ParseError", in, err)
+				t.Fatalf("Parse(%q): error %T is not a *searchspace.ParseError", in, err)
 			}
 			if !errors.Is(err, searchspace.ErrParse) && !errors.Is(err, searchspace.ErrInvalidArch) {
 				t.Fatalf("Parse(%q): %v wraps no sentinel", in, err)
 			}
-			if pe.Offset < 0 || pe.Offset > len([]rune(in)) {
+			if pe.Offset < 0 || pe.Offset > len(in) {
 				t.Fatalf("Parse(%q): offset %d outside the string", in, pe.Offset)
 			}
 			return

@@ -2,18 +2,13 @@ package nasbench101
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"math"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/csvutil"
 )
 
 // Files of the benchmark data folder that the loaders read, relative to it.
@@ -45,9 +40,9 @@ const (
 // every other column as a metric: val_acc_4ep, val_acc_12ep, val_acc_36ep,
 // val_acc_108ep (fractions), train_time_108ep_s, params.
 func LoadLabelled(dir string) (*searchspace.Benchmark, error) {
-	path, err := dataFile(dir, LabelledFile)
+	path, err := searchspace.DataFile(dir, LabelledFile)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("nb101: %w", err)
 	}
 	space := New()
 	var archs []searchspace.Arch
@@ -63,7 +58,7 @@ func LoadLabelled(dir string) (*searchspace.Benchmark, error) {
 		},
 	})
 	if err != nil {
-		return nil, loadErr(err, LabelledFile)
+		return nil, fmt.Errorf("nb101: %w", err)
 	}
 	return searchspace.NewBenchmark(space, archs, t)
 }
@@ -84,18 +79,13 @@ func LoadLabelled(dir string) (*searchspace.Benchmark, error) {
 // empty in every row (nwot in the data), which are left out; any other empty
 // or non-numeric value is an error naming its line and column.
 func LoadNASLib500(dir string) (*searchspace.Benchmark, error) {
-	path, err := dataFile(dir, NASLib500File)
+	path, err := searchspace.DataFile(dir, NASLib500File)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("nb101: %w", err)
 	}
-	f, err := os.Open(path)
+	b, err := csvutil.ReadFile(path, readNASLib)
 	if err != nil {
-		return nil, loadErr(err, NASLib500File)
-	}
-	defer f.Close()
-	b, err := readNASLib(f)
-	if err != nil {
-		return nil, fmt.Errorf("nb101: %s: %w", path, err)
+		return nil, fmt.Errorf("nb101: %w", err)
 	}
 	return b, nil
 }
@@ -103,27 +93,22 @@ func LoadNASLib500(dir string) (*searchspace.Benchmark, error) {
 func readNASLib(r io.Reader) (*searchspace.Benchmark, error) {
 	const adjCol, opsCol = "adjacency_7x7_rowmajor", "ops"
 	cr := csv.NewReader(r)
-	header, err := cr.Read()
+	header, err := csvutil.Header(cr)
 	if err != nil {
-		return nil, fmt.Errorf("%w: header: %v", searchspace.ErrParse, err)
+		return nil, fmt.Errorf("%w: %v", searchspace.ErrParse, err)
 	}
 	adjAt, opsAt := slices.Index(header, adjCol), slices.Index(header, opsCol)
 	if adjAt < 0 || opsAt < 0 {
-		return nil, fmt.Errorf("%w: line 1: want columns %q and %q, header is %v", searchspace.ErrParse, adjCol, opsCol, header)
+		return nil, fmt.Errorf("%w: line 1: want columns %q and %q, header is %q", searchspace.ErrParse, adjCol, opsCol, header)
 	}
 	var recs [][]string
 	var lines []int
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
+	for row, err := range csvutil.Rows(cr) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", searchspace.ErrParse, err)
 		}
-		line, _ := cr.FieldPos(0)
-		recs = append(recs, rec)
-		lines = append(lines, line)
+		recs = append(recs, row.Fields)
+		lines = append(lines, row.Line)
 	}
 	var metrics []string
 	var cols []int
@@ -161,9 +146,9 @@ func readNASLib(r io.Reader) (*searchspace.Benchmark, error) {
 			sums = append(sums, make([]float64, len(metrics)+1))
 		}
 		for i, col := range cols {
-			v, err := strconv.ParseFloat(rec[col], 64)
-			if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-				return nil, fmt.Errorf("%w: line %d, column %d (%s): %q is not a finite number", searchspace.ErrParse, line, col+1, metrics[i], rec[col])
+			v, err := csvutil.Float(rec[col])
+			if err != nil {
+				return nil, fmt.Errorf("%w: line %d, column %d (%s): %v", searchspace.ErrParse, line, col+1, metrics[i], err)
 			}
 			sums[r][i] += v
 		}
@@ -202,21 +187,4 @@ func nasLibCell(adjBits, opList string) (Cell, error) {
 		}
 	}
 	return NewCell(adj, ops)
-}
-
-// dataFile resolves a file of the data folder.
-func dataFile(dir, file string) (string, error) {
-	dir, err := searchspace.DataDir(dir)
-	if err != nil {
-		return "", fmt.Errorf("nb101: %w", err)
-	}
-	return filepath.Join(dir, filepath.FromSlash(file)), nil
-}
-
-// loadErr explains a missing file.
-func loadErr(err error, file string) error {
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("nb101: %w: point %s (or -data) at the benchmark data folder, the one that holds %s", err, searchspace.DataEnv, file)
-	}
-	return fmt.Errorf("nb101: %w", err)
 }

@@ -12,24 +12,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
-
-// dataDir returns $HYPERNAS_DATA or skips the test.
-func dataDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv(searchspace.DataEnv)
-	if dir == "" {
-		t.Skipf("set %s to the benchmark data folder (e.g. ../shared/data) to run this test", searchspace.DataEnv)
-	}
-	return dir
-}
 
 // TestHashSpecs checks the fingerprint on every row of nb101_hash_specs.csv,
 // computed on the pruned cell as given and on its canonical form; without
 // -short it also finds each row through the enumeration.
 func TestHashSpecs(t *testing.T) {
-	dir := dataDir(t)
+	dir := datadir.Dir(t)
 	f, err := os.Open(filepath.Join(dir, "nasbench101", "nb101_hash_specs.csv"))
 	require.NoError(t, err)
 	defer f.Close()
@@ -83,7 +74,7 @@ func hexString(fp [16]byte) string {
 }
 
 func TestLoadLabelled(t *testing.T) {
-	dir := dataDir(t)
+	dir := datadir.Dir(t)
 	if testing.Short() {
 		t.Skip("joining the labelled cells enumerates the whole space; skipped under -short")
 	}
@@ -107,7 +98,9 @@ func TestLoadLabelled(t *testing.T) {
 	accs, err := b.Labels(MetricValAcc108, nil)
 	require.NoError(t, err)
 	for i, a := range b.Archs {
-		require.Equal(t, a.String(), b.Table.Arch(i))
+		key, err := b.Table.Arch(i)
+		require.NoError(t, err)
+		require.Equal(t, a.String(), key)
 		require.True(t, accs[i] >= 0 && accs[i] <= 1, "row %d: %v", i, accs[i])
 	}
 
@@ -123,7 +116,7 @@ func TestLoadLabelled(t *testing.T) {
 }
 
 func TestLoadNASLib500(t *testing.T) {
-	dir := dataDir(t)
+	dir := datadir.Dir(t)
 	b, err := LoadNASLib500(dir)
 	require.NoError(t, err)
 	require.Equal(t, 292, b.Table.Len(), "unique cells among the 500 rows")
@@ -165,7 +158,8 @@ func TestLoadMissingData(t *testing.T) {
 			require.Error(t, err)
 			assert.ErrorIs(t, err, fs.ErrNotExist)
 			assert.Contains(t, err.Error(), empty)
-			assert.Contains(t, err.Error(), "point HYPERNAS_DATA (or -data) at the benchmark data folder")
+			assert.Contains(t, err.Error(), "HYPERNAS_DATA")
+			assert.NotContains(t, err.Error(), "-data")
 
 			_, err = load(filepath.Join(empty, "nowhere"))
 			assert.Error(t, err)
@@ -210,5 +204,7 @@ func TestReadNASLibErrors(t *testing.T) {
 	require.Equal(t, 1, b.Table.Len())
 	acc, _ := b.Table.Value(0, MetricValAccuracy)
 	assert.Equal(t, 91.25, acc)
-	assert.Equal(t, "100001000100101:I3333O", b.Table.Arch(0))
+	key, err := b.Table.Arch(0)
+	require.NoError(t, err)
+	assert.Equal(t, "100001000100101:I3333O", key)
 }

@@ -46,7 +46,7 @@ func ExampleParse() {
 	fmt.Println(err)
 	// Output:
 	// 4 3 <nil>
-	// invalid architecture: nb101 cell "110011:IM3O": offset 8: the cell is valid but not in canonical form (its smallest topological numbering); write it "110011:I3MO"
+	// invalid architecture: nb101 cell "110011:IM3O": column 9: found a valid cell not in canonical form (its smallest topological numbering), expected "110011:I3MO"
 }
 
 func ExampleSpace_Encode() {

@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/archtype"
 )
 
 // Space is the NAS-Bench-101 search space. It implements
@@ -90,8 +91,13 @@ func (*Space) Lookup(fingerprint string) (Cell, int, error) {
 // interior ops, pruned, drawn again until the cell is valid (an
 // input→output path, at most 9 edges). The result is a Cell. Small cells
 // are rarer than under uniform sampling of the 423,624 cells; for that use
-// Cell(rng.IntN(NumCells)). rng must not be nil.
-func (*Space) Sample(rng *rand.Rand) searchspace.Arch { return sampleCell(rng) }
+// Cell(rng.IntN(NumCells)). It returns nil for a nil rng.
+func (*Space) Sample(rng *rand.Rand) searchspace.Arch {
+	if rng == nil {
+		return nil
+	}
+	return sampleCell(rng)
+}
 
 func sampleCell(rng *rand.Rand) Cell {
 	for {
@@ -211,19 +217,12 @@ func (*Space) Parse(s string) (searchspace.Arch, error) {
 	return c, nil
 }
 
-// asCell unwraps the accepted forms of an NB101 architecture and checks it.
+// asCell unwraps the accepted forms of an NB101 architecture (Cell, *Cell)
+// and checks it.
 func asCell(a searchspace.Arch) (Cell, error) {
-	var c Cell
-	switch v := a.(type) {
-	case Cell:
-		c = v
-	case *Cell:
-		if v == nil {
-			return c, fmt.Errorf("%w: nil *nasbench101.Cell", searchspace.ErrInvalidArch)
-		}
-		c = *v
-	default:
-		return c, fmt.Errorf("%w: %T is not an NB101 architecture (want nasbench101.Cell)", searchspace.ErrInvalidArch, a)
+	c, err := archtype.As[Cell](a, "an NB101")
+	if err != nil {
+		return c, err
 	}
 	return c, c.validate()
 }

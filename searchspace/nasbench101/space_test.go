@@ -8,11 +8,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/spacetest"
 )
 
-type notACell struct{}
-
-func (notACell) String() string { return "x" }
+// TestContract runs the conformance checks every space must pass; the
+// tests below check what is particular to NB101. Walking All enumerates the
+// whole space, which -short leaves out.
+func TestContract(t *testing.T) {
+	var opts []spacetest.Option
+	if testing.Short() {
+		opts = append(opts, spacetest.WithMaxEnumerate(0))
+	}
+	spacetest.Check(t, New(), opts...)
+}
 
 func TestSpaceBasics(t *testing.T) {
 	s := New()
@@ -21,8 +29,6 @@ func TestSpaceBasics(t *testing.T) {
 	assert.Equal(t, 0, s.NumFeatures())
 	assert.Equal(t, 423624, s.Size())
 	assert.Equal(t, []string{"input", "output", "conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3", "downsample_maxpool2x2"}, s.OpNames())
-	s.OpNames()[0] = "changed"
-	assert.Equal(t, "input", s.OpNames()[0], "OpNames must return a copy")
 
 	_, err := s.Cell(-1)
 	assert.ErrorIs(t, err, searchspace.ErrNoSuchArch)
@@ -47,8 +53,6 @@ func TestValidate(t *testing.T) {
 	}{
 		{"zero cell", Cell{}, "the zero Cell is not a cell"},
 		{"nil pointer", (*Cell)(nil), "nil *nasbench101.Cell"},
-		{"nil arch", nil, "<nil> is not an NB101 architecture"},
-		{"other type", notACell{}, "nasbench101.notACell is not an NB101 architecture"},
 		{"unpruned", Cell{n: 3, adj: [7]uint8{0b100}, ops: [7]op{opInput, opConv3x3, opOutput}}, "on no input→output path"},
 		{"not canonical", Cell{n: 4, adj: [7]uint8{0b110, 0b1000, 0b1000}, ops: [7]op{opInput, opMaxPool, opConv1x1, opOutput}}, `not in canonical form, which is "110011:I1MO"`},
 		{"backward edge", Cell{n: 3, adj: [7]uint8{0b110, 0b1}, ops: [7]op{opInput, opConv3x3, opOutput}}, "does not go forward"},
@@ -84,8 +88,6 @@ func TestSample(t *testing.T) {
 		require.LessOrEqual(t, c.NumEdges(), MaxEdges)
 		byN[c.n]++
 		seen[c] = true
-		again := s.Sample(rand.New(rand.NewPCG(seed, 7)))
-		require.Equal(t, a, again, "same seed, same cell")
 	}
 	t.Logf("sampled cells by vertex count: %v", byN[2:])
 	// The benchmark's sampler favours small cells: a random 7-vertex graph
@@ -114,9 +116,6 @@ func TestMutate(t *testing.T) {
 		child := a.(Cell)
 		require.NoError(t, s.Validate(child), "%s → %s", parent, child)
 		require.NotEqual(t, parent.Fingerprint(), child.Fingerprint(), "%s → %s", parent, child)
-		again, err := s.Mutate(parent, rand.New(rand.NewPCG(seed, 3)))
-		require.NoError(t, err)
-		require.Equal(t, child, again, "same seed, same mutant")
 		if child.n != parent.n {
 			sizeChanged++
 		}

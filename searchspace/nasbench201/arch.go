@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
@@ -116,46 +115,16 @@ func ArchAt(i int) (Arch, error) {
 	return nb201cell.At[Arch](i, NumOps), nil
 }
 
-// ParseError is the error of Parse: where in the string parsing stopped and
-// what it expected there. It wraps searchspace.ErrParse.
-type ParseError struct {
-	Input string // the string given to Parse
-	// Column is the 1-based position, in characters, of the problem; one past
-	// the last character when the string ended too early.
-	Column int
-	Msg    string // what was found and what was expected
-}
-
-func (e *ParseError) Error() string {
-	in := e.Input
-	if utf8.RuneCountInString(in) > 120 {
-		// Keep messages readable for garbage input; Column still locates it.
-		r := []rune(in)
-		in = string(r[:117]) + "..."
-	}
-	return fmt.Sprintf("%v: nb201 arch %q: column %d: %s", searchspace.ErrParse, in, e.Column, e.Msg)
-}
-
-// Unwrap makes errors.Is(err, searchspace.ErrParse) hold.
-func (e *ParseError) Unwrap() error { return searchspace.ErrParse }
-
 // parser reads the canonical arch string left to right.
 type parser struct {
 	s   string
 	pos int // byte offset
 }
 
-func (p *parser) errorf(format string, args ...any) error {
-	return &ParseError{Input: p.s, Column: utf8.RuneCountInString(p.s[:p.pos]) + 1, Msg: fmt.Sprintf(format, args...)}
-}
-
-// found describes what is at the current position, for error messages.
-func (p *parser) found() string {
-	if p.pos >= len(p.s) {
-		return "end of string"
-	}
-	r, _ := utf8.DecodeRuneInString(p.s[p.pos:])
-	return strconv.QuoteRune(r)
+// fail is a *searchspace.ParseError at the current position; found "" means
+// the character there.
+func (p *parser) fail(found, expected string) error {
+	return &searchspace.ParseError{What: "nb201 arch", Input: p.s, Offset: p.pos, Found: found, Expected: expected}
 }
 
 func (p *parser) expect(c byte, what string) error {
@@ -163,7 +132,7 @@ func (p *parser) expect(c byte, what string) error {
 		p.pos++
 		return nil
 	}
-	return p.errorf("expected %q %s, found %s", c, what, p.found())
+	return p.fail("", fmt.Sprintf("%q %s", c, what))
 }
 
 // token reads up to (not including) the next separator or the end.
@@ -183,18 +152,16 @@ const opList = "none, skip_connect, nor_conv_1x1, nor_conv_3x3 or avg_pool_3x3"
 // nodes 1, 2 and 3, separated by '+', the node's incoming edges as
 // |op~source|, sources in increasing order 0..node-1. Only this canonical
 // form is accepted, so that equal architectures have equal strings. Errors
-// are *ParseError, wrap searchspace.ErrParse and name the column of the
-// problem.
+// are *searchspace.ParseError values: they wrap searchspace.ErrParse and
+// name the column of the problem, what was found there and what was
+// expected.
 func Parse(s string) (Arch, error) {
 	var a Arch
 	p := parser{s: s}
 	k := 0
 	for to := 1; to <= 3; to++ {
 		if to > 1 {
-			if p.pos >= len(p.s) {
-				return Arch{}, p.errorf("string ends after node %d, expected '+' and node %d (an NB201 cell has 3 nodes)", to-1, to)
-			}
-			if err := p.expect('+', fmt.Sprintf("after node %d (node %d has exactly %d incoming edge(s))", to-1, to-1, to-1)); err != nil {
+			if err := p.expect('+', fmt.Sprintf("and node %d after node %d (an NB201 cell has 3 nodes; node %d has exactly %d incoming edge(s))", to, to-1, to-1, to-1)); err != nil {
 				return Arch{}, err
 			}
 		}
@@ -203,7 +170,7 @@ func Parse(s string) (Arch, error) {
 		}
 		for from := 0; from < to; from++ {
 			if p.pos >= len(p.s) || p.s[p.pos] == '+' {
-				return Arch{}, p.errorf("node %d has %d incoming edge(s), expected %d, found %s", to, from, to, p.found())
+				return Arch{}, p.fail("", fmt.Sprintf("edge %d of node %d (node %d has %d incoming edges, one from each earlier node)", from+1, to, to, to))
 			}
 			start := p.pos
 			name := p.token()
@@ -211,9 +178,9 @@ func Parse(s string) (Arch, error) {
 			if !ok {
 				p.pos = start
 				if name == "" {
-					return Arch{}, p.errorf("expected an op (%s), found %s", opList, p.found())
+					return Arch{}, p.fail("", "an op ("+opList+")")
 				}
-				return Arch{}, p.errorf("unknown op %q, expected %s", name, opList)
+				return Arch{}, p.fail(fmt.Sprintf("unknown op %q", name), opList)
 			}
 			if err := p.expect('~', "between op and source node"); err != nil {
 				return Arch{}, err
@@ -222,12 +189,13 @@ func Parse(s string) (Arch, error) {
 			src := p.token()
 			if src != strconv.Itoa(from) {
 				p.pos = start
-				if src == "" {
-					return Arch{}, p.errorf("expected source node %d after '~', found %s", from, p.found())
+				found := ""
+				if src != "" {
+					found = fmt.Sprintf("source %q", src)
 				}
-				return Arch{}, p.errorf("bad source %q for edge %d of node %d, expected %d (sources are listed 0..%d in increasing order)", src, from+1, to, from, to-1)
+				return Arch{}, p.fail(found, fmt.Sprintf("source node %d for edge %d of node %d (sources are listed 0..%d in increasing order)", from, from+1, to, to-1))
 			}
-			if err := p.expect('|', "after an edge"); err != nil {
+			if err := p.expect('|', "to close the edge"); err != nil {
 				return Arch{}, err
 			}
 			a[k] = op
@@ -235,7 +203,7 @@ func Parse(s string) (Arch, error) {
 		}
 	}
 	if p.pos < len(p.s) {
-		return Arch{}, p.errorf("unexpected trailing text after node 3 (an NB201 cell has 3 nodes), found %s", p.found())
+		return Arch{}, p.fail("", "the end of the string after node 3 (an NB201 cell has 3 nodes)")
 	}
 	return a, nil
 }

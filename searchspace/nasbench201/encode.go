@@ -2,6 +2,7 @@ package nasbench201
 
 import (
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/graphs"
 	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
 )
 
@@ -62,16 +63,14 @@ func cellGraph(a Arch) searchspace.Graph { return nb201cell.Graph(a, cellNodeTyp
 // 4 resblock_conv_1x1 of the shortcut; 5 output (the sum of both paths).
 // It is the same for every architecture.
 func ReductionGraph() searchspace.Graph {
-	g := nb201cell.NewGraph(ReductionNodes, 0)
+	g := graphs.New(ReductionNodes, 0)
 	copy(g.Ops, []int{NodeInput, NodeResConv3x3, NodeResConv3x3, NodeResAvgPool2x2, NodeResConv1x1, NodeOutput})
-	for _, e := range [][2]int{{0, 1}, {1, 2}, {2, 5}, {0, 3}, {3, 4}, {4, 5}} {
-		g.Adj[e[0]][e[1]] = true
-	}
+	graphs.Wire(g, [2]int{0, 1}, [2]int{1, 2}, [2]int{2, 5}, [2]int{0, 3}, [2]int{3, 4}, [2]int{4, 5})
 	return g
 }
 
-// Encode is the HyperNAS global encoding of the evaluated NB201 network
-// (METHOD.md §1): its NumUnits = 17 units in forward order, 5 cell graphs,
+// Encode is the HyperNAS global encoding (Lv et al., CVPR 2026) of the
+// evaluated NB201 network: its NumUnits = 17 units in forward order, 5 cell graphs,
 // the reduction block, 5 cell graphs, the reduction block, 5 cell graphs
 // (the stem and the classifier are the same for every architecture and are
 // left out). The units are independent copies that a caller may modify.

@@ -7,21 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/graphs"
 )
-
-// edgesOf lists the edges of g as "i→j".
-func edgesOf(g searchspace.Graph) []string {
-	var out []string
-	for i, row := range g.Adj {
-		for j, e := range row {
-			if e {
-				out = append(out, fmt.Sprintf("%d→%d", i, j))
-			}
-		}
-	}
-	return out
-}
 
 func mustParse(t testing.TB, s string) Arch {
 	t.Helper()
@@ -44,7 +31,7 @@ func TestEncodeCellHandMade(t *testing.T) {
 		name  string
 		arch  string
 		ops   []int
-		edges []string
+		edges [][2]int
 	}{
 		{"all none: no path, no edges",
 			"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
@@ -52,22 +39,22 @@ func TestEncodeCellHandMade(t *testing.T) {
 		{"only the direct edge 0→3",
 			"|nor_conv_3x3~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|none~1|none~2|",
 			// (1←0) and (2←0) lead nowhere: dead.
-			[]int{in, no, no, no, c1, no, no, out}, []string{"0→4", "4→7"}},
+			[]int{in, no, no, no, c1, no, no, out}, [][2]int{{0, 4}, {4, 7}}},
 		{"edge from an unreachable node is dead",
 			"|none~0|+|none~0|nor_conv_3x3~1|+|none~0|avg_pool_3x3~1|skip_connect~2|",
 			// node 1 has no input, so (2←1), (3←1) and then (3←2) are dead.
 			[]int{in, no, no, no, no, no, no, out}, nil},
 		{"chain 0→1→2→3",
 			"|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|none~0|none~1|avg_pool_3x3~2|",
-			[]int{in, c3, no, c1, no, no, ap, out}, []string{"0→1", "1→3", "3→6", "6→7"}},
+			[]int{in, c3, no, c1, no, no, ap, out}, [][2]int{{0, 1}, {1, 3}, {3, 6}, {6, 7}}},
 		{"row 1 of the benchmark",
 			row1,
 			[]int{in, c3, c3, ap, sk, c3, sk, out},
-			[]string{"0→1", "0→2", "0→4", "1→3", "1→5", "2→6", "3→6", "4→7", "5→7", "6→7"}},
+			[][2]int{{0, 1}, {0, 2}, {0, 4}, {1, 3}, {1, 5}, {2, 6}, {3, 6}, {4, 7}, {5, 7}, {6, 7}}},
 		{"all conv3x3: every edge live",
 			"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|",
 			[]int{in, c3, c3, c3, c3, c3, c3, out},
-			[]string{"0→1", "0→2", "0→4", "1→3", "1→5", "2→6", "3→6", "4→7", "5→7", "6→7"}},
+			[][2]int{{0, 1}, {0, 2}, {0, 4}, {1, 3}, {1, 5}, {2, 6}, {3, 6}, {4, 7}, {5, 7}, {6, 7}}},
 	}
 	s := New()
 	for _, tt := range tests {
@@ -76,7 +63,7 @@ func TestEncodeCellHandMade(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, g.Validate(len(s.OpNames()), s.MaxNodes(), s.NumFeatures()))
 			assert.Equal(t, tt.ops, g.Ops)
-			assert.Equal(t, tt.edges, edgesOf(g))
+			assert.Equal(t, tt.edges, graphs.Edges(g))
 		})
 	}
 }
@@ -90,7 +77,7 @@ func TestReductionGraph(t *testing.T) {
 		names[i] = s.OpNames()[o]
 	}
 	assert.Equal(t, []string{"input", "resblock_conv_3x3", "resblock_conv_3x3", "resblock_avg_pool_2x2", "resblock_conv_1x1", "output"}, names)
-	assert.Equal(t, []string{"0→1", "0→3", "1→2", "2→5", "3→4", "4→5"}, edgesOf(g))
+	assert.Equal(t, [][2]int{{0, 1}, {0, 3}, {1, 2}, {2, 5}, {3, 4}, {4, 5}}, graphs.Edges(g))
 }
 
 func TestEncodeSequence(t *testing.T) {
@@ -181,7 +168,7 @@ func TestEncodeAllArchs(t *testing.T) {
 		gp, err := s.EncodeCell(pruned)
 		require.NoError(t, err)
 		require.Equal(t, g, gp)
-		key := fmt.Sprint(g.Ops, edgesOf(g))
+		key := fmt.Sprint(g.Ops, graphs.Edges(g))
 		if prev, ok := byEncoding[key]; ok {
 			require.Equal(t, prev, pruned, "%v and %v encode the same", prev, a)
 		}

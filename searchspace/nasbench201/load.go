@@ -1,10 +1,7 @@
 package nasbench201
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"path/filepath"
 
 	"github.com/hypernas/go-hypernas/searchspace"
 )
@@ -39,19 +36,7 @@ const (
 // index order: an architecture's official index is its row,
 // b.Table.Row(a.String()). The file must hold all 15,625 cells, each once.
 func LoadBenchmark(dir string) (*searchspace.Benchmark, error) {
-	t, path, err := load(dir, BenchmarkFile, "arch", MetricIndex)
-	if err != nil {
-		return nil, err
-	}
-	archs := make([]searchspace.Arch, t.Len())
-	for i := range archs {
-		a, err := Parse(t.Arch(i))
-		if err != nil { // cannot happen: load already parsed every key
-			return nil, fmt.Errorf("%s: line %d: %w", path, i+2, err)
-		}
-		archs[i] = a
-	}
-	return searchspace.NewBenchmark(New(), archs, t)
+	return load(dir, BenchmarkFile, "arch", MetricIndex)
 }
 
 // LoadLatency reads the measured latencies (ms) of every NB201 cell on 27
@@ -59,46 +44,36 @@ func LoadBenchmark(dir string) (*searchspace.Benchmark, error) {
 // $HYPERNAS_DATA), keyed by arch string: metrics LatencyIndex and the
 // lat_<device>_<batch> columns, rows in official index order.
 func LoadLatency(dir string) (*searchspace.Table, error) {
-	t, _, err := load(dir, LatencyFile, "arch_str", LatencyIndex)
-	return t, err
+	b, err := load(dir, LatencyFile, "arch_str", LatencyIndex)
+	if err != nil {
+		return nil, err
+	}
+	return b.Table, nil
 }
 
 // load reads one NB201 table and checks that it lists the whole space in
 // official index order.
-func load(dir, file, key, indexCol string) (*searchspace.Table, string, error) {
-	dir, err := searchspace.DataDir(dir)
+func load(dir, file, key, indexCol string) (*searchspace.Benchmark, error) {
+	path, err := searchspace.DataFile(dir, file)
 	if err != nil {
-		return nil, "", fmt.Errorf("nb201: %w", err)
+		return nil, fmt.Errorf("nb201: %w", err)
 	}
-	path := filepath.Join(dir, filepath.FromSlash(file))
-	t, err := searchspace.ReadCSVFile(path, searchspace.CSVOptions{
-		Key: key,
-		Canonical: func(s string) (string, error) {
-			a, err := Parse(s)
-			if err != nil {
-				return "", err
-			}
-			return a.String(), nil
-		},
-	})
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", fmt.Errorf("nb201: %w: point %s (or -data) at the benchmark data folder, the one that holds %s", err, searchspace.DataEnv, file)
-	}
+	b, err := searchspace.ReadBenchmarkFile(New(), path, searchspace.CSVOptions{Key: key})
 	if err != nil {
-		return nil, "", fmt.Errorf("nb201: %w", err)
+		return nil, fmt.Errorf("nb201: %w", err)
 	}
-	idx, err := t.Column(indexCol)
+	idx, err := b.Table.Column(indexCol)
 	if err != nil {
-		return nil, "", fmt.Errorf("nb201: %s: %w: %v", path, searchspace.ErrParse, err)
+		return nil, fmt.Errorf("nb201: %s: %w: %v", path, searchspace.ErrParse, err)
 	}
 	for i, v := range idx {
 		if v != float64(i) {
 			// Line numbers assume one line per record, as the data files have.
-			return nil, "", fmt.Errorf("nb201: %s: %w: line %d: %s is %v, expected %d (rows must be in official index order)", path, searchspace.ErrParse, i+2, indexCol, v, i)
+			return nil, fmt.Errorf("nb201: %s: %w: line %d: %s is %v, expected %d (rows must be in official index order)", path, searchspace.ErrParse, i+2, indexCol, v, i)
 		}
 	}
-	if t.Len() != Size {
-		return nil, "", fmt.Errorf("nb201: %s: %w: %d architectures, NB201 has %d", path, searchspace.ErrParse, t.Len(), Size)
+	if b.Table.Len() != Size {
+		return nil, fmt.Errorf("nb201: %s: %w: %d architectures, NB201 has %d", path, searchspace.ErrParse, b.Table.Len(), Size)
 	}
-	return t, path, nil
+	return b, nil
 }

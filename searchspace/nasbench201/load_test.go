@@ -10,21 +10,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
 
-// dataDir returns $HYPERNAS_DATA or skips the test.
-func dataDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv(searchspace.DataEnv)
-	if dir == "" {
-		t.Skip("set HYPERNAS_DATA to the benchmark data folder (e.g. /work/shared/data) to run tests on the real NB201 tables")
-	}
-	return dir
-}
-
 func TestLoadBenchmark(t *testing.T) {
-	b, err := LoadBenchmark(dataDir(t))
+	b, err := LoadBenchmark(datadir.Dir(t))
 	require.NoError(t, err)
 	require.Equal(t, Size, b.Table.Len())
 	require.Len(t, b.Archs, Size)
@@ -75,7 +66,7 @@ func TestLoadBenchmark(t *testing.T) {
 }
 
 func TestLoadLatency(t *testing.T) {
-	lat, err := LoadLatency(dataDir(t))
+	lat, err := LoadLatency(datadir.Dir(t))
 	require.NoError(t, err)
 	require.Equal(t, Size, lat.Len())
 	assert.Len(t, lat.Metrics(), 28)
@@ -86,7 +77,9 @@ func TestLoadLatency(t *testing.T) {
 	v, err := lat.Lookup(row1, "lat_1080ti_1")
 	require.NoError(t, err)
 	assert.InDelta(t, 12.9003, v, 1e-9)
-	assert.Equal(t, row1, lat.Arch(1))
+	key, err := lat.Arch(1)
+	require.NoError(t, err)
+	assert.Equal(t, row1, key)
 }
 
 // writeData makes a data folder holding one nasbench201 file.

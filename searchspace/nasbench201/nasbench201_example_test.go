@@ -21,7 +21,7 @@ func ExampleParse() {
 	// Output:
 	// avg_pool_3x3 11791
 	// |nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|
-	// parse error: nb201 arch "|nor_conv_3x3~0|+|conv~0|": column 19: unknown op "conv", expected none, skip_connect, nor_conv_1x1, nor_conv_3x3 or avg_pool_3x3
+	// parse error: nb201 arch "|nor_conv_3x3~0|+|conv~0|": column 19: found unknown op "conv", expected none, skip_connect, nor_conv_1x1, nor_conv_3x3 or avg_pool_3x3
 }
 
 func ExampleArch_String() {

@@ -2,11 +2,11 @@ package nasbench201
 
 import (
 	"errors"
-	"fmt"
 	"iter"
 	"math/rand/v2"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/archtype"
 	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
 )
 
@@ -54,8 +54,11 @@ func (*Space) All() iter.Seq2[int, searchspace.Arch] {
 func (*Space) At(i int) (Arch, error) { return ArchAt(i) }
 
 // Sample draws each edge's op uniformly and independently, so every cell
-// has probability 1/15625. rng must not be nil.
+// has probability 1/15625. It returns nil for a nil rng.
 func (*Space) Sample(rng *rand.Rand) searchspace.Arch {
+	if rng == nil {
+		return nil
+	}
 	return nb201cell.Sample[Arch](NumOps, rng)
 }
 
@@ -89,19 +92,12 @@ func (*Space) Parse(s string) (searchspace.Arch, error) {
 	return a, nil
 }
 
-// asArch unwraps the accepted forms of an NB201 architecture and checks it.
+// asArch unwraps the accepted forms of an NB201 architecture (Arch, *Arch)
+// and checks it.
 func asArch(a searchspace.Arch) (Arch, error) {
-	var c Arch
-	switch v := a.(type) {
-	case Arch:
-		c = v
-	case *Arch:
-		if v == nil {
-			return c, fmt.Errorf("%w: nil *nasbench201.Arch", searchspace.ErrInvalidArch)
-		}
-		c = *v
-	default:
-		return c, fmt.Errorf("%w: %T is not an NB201 architecture (want nasbench201.Arch)", searchspace.ErrInvalidArch, a)
+	c, err := archtype.As[Arch](a, "an NB201")
+	if err != nil {
+		return c, err
 	}
 	return c, c.validate()
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
@@ -180,13 +179,22 @@ func (s Skeleton) String() string {
 // types 1–4, 1–3 of which double the width and 1–4 halve the resolution.
 // The error wraps searchspace.ErrInvalidArch.
 func (s Skeleton) Validate() error {
+	if found, want := s.problem(); found != "" {
+		return fmt.Errorf("%w: transnas101 macro skeleton %s has %s, want %s", searchspace.ErrInvalidArch, s, found, want)
+	}
+	return nil
+}
+
+// problem says what breaks a rule of the macro space and what the rule
+// wants, or "" when s is valid.
+func (s Skeleton) problem() (found, want string) {
 	if len(s) < MinBlocks || len(s) > MaxBlocks {
-		return fmt.Errorf("%w: transnas101 macro skeleton has %d modules, want %d to %d", searchspace.ErrInvalidArch, len(s), MinBlocks, MaxBlocks)
+		return fmt.Sprintf("%d modules", len(s)), fmt.Sprintf("%d to %d", MinBlocks, MaxBlocks)
 	}
 	widen, down := 0, 0
 	for i, b := range s {
 		if b < Keep || b > DownWiden {
-			return fmt.Errorf("%w: transnas101 macro module %d has type %d, types are 1 (keep), 2 (widen), 3 (down), 4 (down and widen)", searchspace.ErrInvalidArch, i, b)
+			return fmt.Sprintf("module %d of type %d", i, b), "types 1 (keep), 2 (widen), 3 (down), 4 (down and widen)"
 		}
 		if b.Widens() {
 			widen++
@@ -196,12 +204,12 @@ func (s Skeleton) Validate() error {
 		}
 	}
 	if widen < MinWiden || widen > MaxWiden {
-		return fmt.Errorf("%w: transnas101 macro skeleton %s doubles the width %d times (modules of type 2 or 4), want %d to %d", searchspace.ErrInvalidArch, s, widen, MinWiden, MaxWiden)
+		return fmt.Sprintf("%d modules that double the width (types 2 and 4)", widen), fmt.Sprintf("%d to %d", MinWiden, MaxWiden)
 	}
 	if down < MinDownsample || down > MaxDownsample {
-		return fmt.Errorf("%w: transnas101 macro skeleton %s halves the resolution %d times (modules of type 3 or 4), want %d to %d", searchspace.ErrInvalidArch, s, down, MinDownsample, MaxDownsample)
+		return fmt.Sprintf("%d modules that halve the resolution (types 3 and 4)", down), fmt.Sprintf("%d to %d", MinDownsample, MaxDownsample)
 	}
-	return nil
+	return "", ""
 }
 
 // macroAll is every valid skeleton in the order of macro.csv: sorted by
@@ -250,67 +258,25 @@ func SkeletonAt(i int) (Skeleton, error) {
 	return slices.Clone(all[i]), nil
 }
 
-// ParseError is the error of ParseCell and ParseSkeleton: where in the
-// string the problem is and what it is. It wraps searchspace.ErrParse, and
-// also searchspace.ErrInvalidArch when the string is well formed but breaks
-// a rule of the space (a macro skeleton's module counts).
-type ParseError struct {
-	Input string // the string given to the parser
-	// Column is the 1-based position, in characters, of the problem; one
-	// past the last character when the string ended too early.
-	Column  int
-	Msg     string
-	Invalid bool // well formed, but not a member of the space
-}
-
-func (e *ParseError) Error() string {
-	in := e.Input
-	if utf8.RuneCountInString(in) > 80 {
-		in = string([]rune(in)[:77]) + "..."
-	}
-	kind := searchspace.ErrParse.Error()
-	if e.Invalid {
-		kind = searchspace.ErrInvalidArch.Error()
-	}
-	return fmt.Sprintf("%s: transnas101 arch %q: column %d: %s", kind, in, e.Column, e.Msg)
-}
-
-// Unwrap makes errors.Is hold for searchspace.ErrParse and, for a
-// well-formed string outside the space, searchspace.ErrInvalidArch.
-func (e *ParseError) Unwrap() []error {
-	if e.Invalid {
-		return []error{searchspace.ErrParse, searchspace.ErrInvalidArch}
-	}
-	return []error{searchspace.ErrParse}
-}
-
-func parseErr(s string, pos int, format string, args ...any) *ParseError {
-	if pos > len(s) {
-		pos = len(s)
-	}
-	return &ParseError{Input: s, Column: utf8.RuneCountInString(s[:pos]) + 1, Msg: fmt.Sprintf(format, args...)}
-}
-
-// found describes what is at byte offset pos of s, for error messages.
-func found(s string, pos int) string {
-	if pos >= len(s) {
-		return "end of string"
-	}
-	r, _ := utf8.DecodeRuneInString(s[pos:])
-	return strconv.QuoteRune(r)
+// parseErr is a *searchspace.ParseError about s at byte offset pos; found
+// "" means the character there.
+func parseErr(s string, pos int, found, expected string) *searchspace.ParseError {
+	return &searchspace.ParseError{What: "transnas101 arch", Input: s, Offset: pos, Found: found, Expected: expected}
 }
 
 // ParseCell reads a micro arch string exactly as the benchmark (and
 // Cell.String) writes it: MicroPrefix, then the ops into nodes 1, 2 and 3
-// as digits 0–3 in groups of 1, 2 and 3 joined by '_'.
+// as digits 0–3 in groups of 1, 2 and 3 joined by '_'. Errors are
+// *searchspace.ParseError values: they wrap searchspace.ErrParse and name the
+// column of the problem, what was found there and what was expected.
 func ParseCell(s string) (Cell, error) {
 	var c Cell
 	for i := 0; i < len(MicroPrefix); i++ {
 		if i >= len(s) || s[i] != MicroPrefix[i] {
 			if strings.HasSuffix(s, MacroSuffix) {
-				return c, parseErr(s, i, "this is a macro arch string; a micro one starts with %q", MicroPrefix)
+				return c, parseErr(s, i, "a macro arch string", fmt.Sprintf("a micro one, which starts with %q", MicroPrefix))
 			}
-			return c, parseErr(s, i, "a micro arch string starts with %q, found %s", MicroPrefix, found(s, i))
+			return c, parseErr(s, i, "", fmt.Sprintf("%q, the start of a micro arch string", MicroPrefix))
 		}
 	}
 	pos := len(MicroPrefix)
@@ -318,16 +284,16 @@ func ParseCell(s string) (Cell, error) {
 	for node := 1; node <= 3; node++ {
 		if node > 1 {
 			if pos >= len(s) || s[pos] != '_' {
-				return c, parseErr(s, pos, "expected '_' after the %d op(s) into node %d, found %s", node-1, node-1, found(s, pos))
+				return c, parseErr(s, pos, "", fmt.Sprintf("'_' after the %d op(s) into node %d", node-1, node-1))
 			}
 			pos++
 		}
 		for from := 0; from < node; from++ {
 			if pos >= len(s) || s[pos] < '0' || s[pos] > '9' {
-				return c, parseErr(s, pos, "node %d needs %d op digit(s), found %s after %d", node, node, found(s, pos), from)
+				return c, parseErr(s, pos, "", fmt.Sprintf("op digit %d of the %d into node %d", from+1, node, node))
 			}
 			if s[pos] > '0'+NumOps-1 {
-				return c, parseErr(s, pos, "op %c on edge %d←%d is not an op: 0 none, 1 skip_connect, 2 conv_1x1, 3 conv_3x3", s[pos], node, from)
+				return c, parseErr(s, pos, fmt.Sprintf("op %c on edge %d←%d", s[pos], node, from), "an op digit: 0 none, 1 skip_connect, 2 conv_1x1, 3 conv_3x3")
 			}
 			c[k] = Op(s[pos] - '0')
 			k++
@@ -335,29 +301,29 @@ func ParseCell(s string) (Cell, error) {
 		}
 	}
 	if pos < len(s) {
-		return c, parseErr(s, pos, "unexpected trailing text after node 3, found %s", found(s, pos))
+		return c, parseErr(s, pos, "", "the end of the string after node 3")
 	}
 	return c, nil
 }
 
 // ParseSkeleton reads a macro arch string exactly as the benchmark (and
 // Skeleton.String) writes it: "64-", 4 to 6 module digits 1–4, MacroSuffix.
-// A well-formed string that breaks the module-count rules is a
-// *ParseError wrapping searchspace.ErrInvalidArch too.
+// Errors are *searchspace.ParseError values; a well-formed string that
+// breaks the module-count rules wraps searchspace.ErrInvalidArch too.
 func ParseSkeleton(s string) (Skeleton, error) {
 	for i := range 3 {
 		if i >= len(s) || s[i] != "64-"[i] {
-			return nil, parseErr(s, i, "a macro arch string starts with \"64-\", found %s", found(s, i))
+			return nil, parseErr(s, i, "", `"64-", the start of a macro arch string`)
 		}
 	}
 	pos := 3
 	var sk Skeleton
 	for pos < len(s) && s[pos] >= '0' && s[pos] <= '9' {
 		if s[pos] < '1' || s[pos] > '4' {
-			return nil, parseErr(s, pos, "module type %c is not one of 1 (keep), 2 (widen), 3 (down), 4 (down and widen)", s[pos])
+			return nil, parseErr(s, pos, fmt.Sprintf("module type %c", s[pos]), "1 (keep), 2 (widen), 3 (down) or 4 (down and widen)")
 		}
 		if len(sk) == MaxBlocks {
-			e := parseErr(s, pos, "more than %d modules", MaxBlocks)
+			e := parseErr(s, pos, fmt.Sprintf("module %d", MaxBlocks+1), fmt.Sprintf("at most %d modules, then %q", MaxBlocks, MacroSuffix))
 			e.Invalid = true
 			return nil, e
 		}
@@ -366,18 +332,18 @@ func ParseSkeleton(s string) (Skeleton, error) {
 	}
 	if len(sk) == 0 {
 		if strings.HasPrefix(s, MicroPrefix) {
-			return nil, parseErr(s, pos, "this is a micro arch string (macro skeleton 41414 and a cell); a macro one ends with %q", MacroSuffix)
+			return nil, parseErr(s, pos, "a micro arch string (macro skeleton 41414 and a cell)", fmt.Sprintf("a macro one, which ends with %q", MacroSuffix))
 		}
-		return nil, parseErr(s, pos, "expected module digits 1-4, found %s", found(s, pos))
+		return nil, parseErr(s, pos, "", "module digits 1-4")
 	}
 	if s[pos:] != MacroSuffix {
 		if strings.HasPrefix(s[pos:], "-") && !strings.HasPrefix(s[pos:], MacroSuffix) {
-			return nil, parseErr(s, pos, "a macro arch string ends with %q (this looks like a micro one: its skeleton is fixed to 41414)", MacroSuffix)
+			return nil, parseErr(s, pos, "", fmt.Sprintf("%q (this looks like a micro arch string, whose skeleton is fixed to 41414)", MacroSuffix))
 		}
-		return nil, parseErr(s, pos, "expected %q after the module digits, found %s", MacroSuffix, found(s, pos))
+		return nil, parseErr(s, pos, "", fmt.Sprintf("%q after the module digits", MacroSuffix))
 	}
-	if err := sk.Validate(); err != nil {
-		e := parseErr(s, 3, "%s", strings.TrimPrefix(err.Error(), searchspace.ErrInvalidArch.Error()+": "))
+	if found, want := sk.problem(); found != "" {
+		e := parseErr(s, 3, "a skeleton with "+found, want)
 		e.Invalid = true
 		return nil, e
 	}

@@ -1,15 +1,13 @@
 package transnas101
 
 import (
-	"errors"
-	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/parsetest"
 )
 
 func TestCellString(t *testing.T) {
@@ -85,12 +83,12 @@ func TestSkeletonValidate(t *testing.T) {
 		{Skeleton{4, 4, 4, 3, 1, 1}, ""},
 		{Skeleton{1, 1, 4}, "3 modules, want 4 to 6"},
 		{Skeleton{1, 1, 1, 1, 1, 1, 4}, "7 modules"},
-		{Skeleton{1, 1, 1, 1}, "doubles the width 0 times"},
-		{Skeleton{4, 4, 4, 4}, "doubles the width 4 times"},
-		{Skeleton{2, 1, 1, 1}, "halves the resolution 0 times"},
-		{Skeleton{2, 3, 3, 3, 3, 3}, "halves the resolution 5 times"},
-		{Skeleton{2, 3, 0, 1}, "module 2 has type 0"},
-		{Skeleton{2, 3, 5, 1}, "module 2 has type 5"},
+		{Skeleton{1, 1, 1, 1}, "has 0 modules that double the width"},
+		{Skeleton{4, 4, 4, 4}, "has 4 modules that double the width"},
+		{Skeleton{2, 1, 1, 1}, "has 0 modules that halve the resolution"},
+		{Skeleton{2, 3, 3, 3, 3, 3}, "has 5 modules that halve the resolution"},
+		{Skeleton{2, 3, 0, 1}, "module 2 of type 0"},
+		{Skeleton{2, 3, 5, 1}, "module 2 of type 5"},
 		{nil, "0 modules"},
 	}
 	for _, tt := range tests {
@@ -153,19 +151,6 @@ func TestSkeletonEnumeration(t *testing.T) {
 	assert.Equal(t, Keep, again[0])
 }
 
-// colOf is the 1-based character column of the first at in s, or one past
-// the end when at is "".
-func colOf(s, at string) int {
-	if at == "" {
-		return utf8.RuneCountInString(s) + 1
-	}
-	i := strings.Index(s, at)
-	if i < 0 {
-		panic("test marker " + at + " not in " + s)
-	}
-	return utf8.RuneCountInString(s[:i]) + 1
-}
-
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -175,29 +160,29 @@ func TestParseErrors(t *testing.T) {
 		msg     string
 		invalid bool
 	}{
-		{"empty", false, "", "", 0, `starts with "64-41414-", found end of string`, false},
+		{"empty", false, "", "", 0, `found end of string, expected "64-41414-", the start of a micro arch string`, false},
 		{"other width", false, "32-41414-3_33_333", "32", 0, `found '3'`, false},
-		{"macro string", false, "64-111114-basic", "111114", 0, "this is a macro arch string", false},
-		{"bad op", false, "64-41414-3_34_333", "4_", 0, "op 4 on edge 2←1 is not an op", false},
-		{"missing underscore", false, "64-41414-33_3_333", "3_3_", 0, "expected '_' after the 1 op(s) into node 1", false},
-		{"short", false, "64-41414-3_33_33", "", 0, "node 3 needs 3 op digit(s), found end of string after 2", false},
-		{"letter", false, "64-41414-3_3x_333", "x", 0, `found 'x' after 1`, false},
-		{"trailing", false, "64-41414-3_33_3333", "3333", 3, "unexpected trailing text after node 3, found '3'", false},
-		{"trailing2", false, "64-41414-3_33_333 ", " ", 0, "unexpected trailing text after node 3, found ' '", false},
+		{"macro string", false, "64-111114-basic", "111114", 0, `found a macro arch string, expected a micro one, which starts with "64-41414-"`, false},
+		{"bad op", false, "64-41414-3_34_333", "4_", 0, "found op 4 on edge 2←1, expected an op digit: 0 none, 1 skip_connect, 2 conv_1x1, 3 conv_3x3", false},
+		{"missing underscore", false, "64-41414-33_3_333", "3_3_", 0, "found '3', expected '_' after the 1 op(s) into node 1", false},
+		{"short", false, "64-41414-3_33_33", "", 0, "found end of string, expected op digit 3 of the 3 into node 3", false},
+		{"letter", false, "64-41414-3_3x_333", "x", 0, `found 'x', expected op digit 2 of the 2 into node 2`, false},
+		{"trailing", false, "64-41414-3_33_3333", "3333", 3, "found '3', expected the end of the string after node 3", false},
+		{"trailing2", false, "64-41414-3_33_333 ", " ", 0, "found ' ', expected the end of the string after node 3", false},
 		{"non-ASCII", false, "64-41414-3_3ö_333", "ö", 0, `found 'ö'`, false},
 
-		{"m empty", true, "", "", 0, `starts with "64-", found end of string`, false},
-		{"m no digits", true, "64--basic", "-basic", 0, "expected module digits 1-4, found '-'", false},
-		{"m bad digit", true, "64-111514-basic", "514", 0, "module type 5 is not one of", false},
-		{"m zero", true, "64-1101-basic", "01", 0, "module type 0", false},
-		{"m micro", true, "64-41414-3_33_333", "-3_", 0, "a macro arch string ends with \"-basic\"", false},
-		{"m micro prefix only", true, "64-41414-", "14-", 2, "looks like a micro one", false},
-		{"m no suffix", true, "64-111114", "", 0, `expected "-basic" after the module digits, found end of string`, false},
-		{"m bad suffix", true, "64-111114-basi", "-basi", 0, `ends with "-basic"`, false},
-		{"m too many", true, "64-1111114-basic", "1111114", 6, "more than 6 modules", true},
-		{"m too few", true, "64-124-basic", "124", 0, "3 modules, want 4 to 6", true},
-		{"m no widen", true, "64-1113-basic", "1113", 0, "doubles the width 0 times", true},
-		{"m no downsample", true, "64-1112-basic", "1112", 0, "halves the resolution 0 times", true},
+		{"m empty", true, "", "", 0, `found end of string, expected "64-", the start of a macro arch string`, false},
+		{"m no digits", true, "64--basic", "-basic", 0, "found '-', expected module digits 1-4", false},
+		{"m bad digit", true, "64-111514-basic", "514", 0, "found module type 5, expected 1 (keep), 2 (widen), 3 (down) or 4 (down and widen)", false},
+		{"m zero", true, "64-1101-basic", "01", 0, "found module type 0", false},
+		{"m micro", true, "64-41414-3_33_333", "-3_", 0, `found '-', expected "-basic" (this looks like a micro arch string`, false},
+		{"m micro prefix only", true, "64-41414-", "14-", 2, "looks like a micro arch string", false},
+		{"m no suffix", true, "64-111114", "", 0, `found end of string, expected "-basic" after the module digits`, false},
+		{"m bad suffix", true, "64-111114-basi", "-basi", 0, `expected "-basic"`, false},
+		{"m too many", true, "64-1111114-basic", "1111114", 6, `found module 7, expected at most 6 modules, then "-basic"`, true},
+		{"m too few", true, "64-124-basic", "124", 0, "found a skeleton with 3 modules, expected 4 to 6", true},
+		{"m no widen", true, "64-1113-basic", "1113", 0, "found a skeleton with 0 modules that double the width (types 2 and 4), expected 1 to 3", true},
+		{"m no downsample", true, "64-1112-basic", "1112", 0, "found a skeleton with 0 modules that halve the resolution (types 3 and 4), expected 1 to 4", true},
 		{"m trailing", true, "64-111114-basicx", "-basicx", 0, `expected "-basic" after the module digits`, false},
 	}
 	for _, tt := range tests {
@@ -208,14 +193,7 @@ func TestParseErrors(t *testing.T) {
 			} else {
 				_, err = ParseCell(tt.s)
 			}
-			require.Error(t, err)
-			assert.ErrorIs(t, err, searchspace.ErrParse)
-			var pe *ParseError
-			require.True(t, errors.As(err, &pe), "%T", err)
-			assert.Equal(t, colOf(tt.s, tt.at)+tt.off, pe.Column, "column of %v", err)
-			assert.Contains(t, pe.Msg, tt.msg)
-			assert.Contains(t, err.Error(), "column")
-			assert.Equal(t, tt.invalid, errors.Is(err, searchspace.ErrInvalidArch), "%v", err)
+			parsetest.Check(t, err, "transnas101 arch", tt.s, parsetest.Column(tt.s, tt.at, tt.off), tt.msg, tt.invalid)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package transnas101
 
 import (
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/graphs"
 	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
 )
 
@@ -130,15 +131,13 @@ func cellGraph(c Cell, u *unit) searchspace.Graph {
 // width or resolution, else the identity (skip_connect). The features give
 // the block's width and resolution level and mark the strided nodes 1 and 3.
 func blockGraph(u unit) searchspace.Graph {
-	g := nb201cell.NewGraph(BlockNodes, NumFeatures)
+	g := graphs.New(BlockNodes, NumFeatures)
 	short := NodeSkip
 	if u.stride || u.widens {
 		short = NodeConv1x1
 	}
 	copy(g.Ops, []int{NodeInput, NodeConv3x3, NodeConv3x3, short, NodeOutput})
-	for _, e := range [][2]int{{0, 1}, {1, 2}, {2, 4}, {0, 3}, {3, 4}} {
-		g.Adj[e[0]][e[1]] = true
-	}
+	graphs.Wire(g, [2]int{0, 1}, [2]int{1, 2}, [2]int{2, 4}, [2]int{0, 3}, [2]int{3, 4})
 	g.Features[0][FeatWidth], g.Features[0][FeatLevel] = u.inWidth, u.inLevel
 	for n := 1; n < BlockNodes; n++ {
 		g.Features[n][FeatWidth], g.Features[n][FeatLevel] = u.outWidth, u.outLevel
@@ -153,7 +152,7 @@ func blockGraph(u unit) searchspace.Graph {
 // typed by its digit, output.
 func skeletonGraph(s Skeleton) searchspace.Graph {
 	n := len(s) + 2
-	g := nb201cell.NewGraph(n, NumFeatures)
+	g := graphs.New(n, NumFeatures)
 	g.Ops[0], g.Ops[n-1] = NodeInput, NodeOutput
 	us := units(s)
 	for i, b := range s {

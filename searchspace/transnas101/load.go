@@ -1,12 +1,7 @@
 package transnas101
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/hypernas/go-hypernas/searchspace"
 )
@@ -44,84 +39,24 @@ func Metric(task string) string { return "val_" + task }
 // columns and the zero-cost proxy scores (zen_*, synflow_*, epe_nas_*; -1e8
 // marks a degenerate network).
 func LoadMicro(dir string) (*searchspace.Benchmark, error) {
-	t, err := load(dir, MicroFile, func(s string) (searchspace.Arch, error) { return ParseCell(s) })
-	if err != nil {
-		return nil, err
-	}
-	return benchmark(NewMicro(), t, func(s string) (searchspace.Arch, error) { return ParseCell(s) })
+	return load(NewMicro(), dir, MicroFile)
 }
 
 // LoadMacro reads <dir>/transnas101/macro.csv (dir "" means
 // $HYPERNAS_DATA): all 3,256 skeletons in enumeration order (sorted by arch
 // string), with the same metrics as LoadMicro.
 func LoadMacro(dir string) (*searchspace.Benchmark, error) {
-	parse := func(s string) (searchspace.Arch, error) { return ParseSkeleton(s) }
-	t, err := load(dir, MacroFile, parse)
-	if err != nil {
-		return nil, err
-	}
-	return benchmark(NewMacro(), t, parse)
+	return load(NewMacro(), dir, MacroFile)
 }
 
-func benchmark(sp searchspace.SearchSpace, t *searchspace.Table, parse func(string) (searchspace.Arch, error)) (*searchspace.Benchmark, error) {
-	archs := make([]searchspace.Arch, t.Len())
-	for i := range archs {
-		a, err := parse(t.Arch(i))
-		if err != nil { // cannot happen: load parsed every key
-			return nil, fmt.Errorf("transnas101: row %d: %w", i, err)
-		}
-		archs[i] = a
-	}
-	return searchspace.NewBenchmark(sp, archs, t)
-}
-
-func load(dir, file string, parse func(string) (searchspace.Arch, error)) (*searchspace.Table, error) {
-	dir, err := searchspace.DataDir(dir)
+func load(space searchspace.SearchSpace, dir, file string) (*searchspace.Benchmark, error) {
+	path, err := searchspace.DataFile(dir, file)
 	if err != nil {
 		return nil, fmt.Errorf("transnas101: %w", err)
 	}
-	path := filepath.Join(dir, filepath.FromSlash(file))
-	metrics, err := metricColumns(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("transnas101: %w: point %s (or -data) at the benchmark data folder, the one that holds %s", err, searchspace.DataEnv, file)
-	}
+	b, err := searchspace.ReadBenchmarkFile(space, path, searchspace.CSVOptions{Key: KeyColumn, Ignore: []string{NASLibColumn}})
 	if err != nil {
 		return nil, fmt.Errorf("transnas101: %w", err)
 	}
-	t, err := searchspace.ReadCSVFile(path, searchspace.CSVOptions{
-		Key:     KeyColumn,
-		Metrics: metrics,
-		Canonical: func(s string) (string, error) {
-			a, err := parse(s)
-			if err != nil {
-				return "", err
-			}
-			return a.String(), nil
-		},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("transnas101: %w", err)
-	}
-	return t, nil
-}
-
-// metricColumns reads the header of a TransNAS-Bench-101 file: every column
-// but the key and NASLibColumn.
-func metricColumns(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	header, err := csv.NewReader(f).Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w: line 1: %v", path, searchspace.ErrParse, err)
-	}
-	var m []string
-	for _, h := range header {
-		if h != KeyColumn && h != NASLibColumn {
-			m = append(m, h)
-		}
-	}
-	return m, nil
+	return b, nil
 }

@@ -8,17 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
-
-func dataDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv(searchspace.DataEnv)
-	if dir == "" {
-		t.Skip("set " + searchspace.DataEnv + " to the benchmark data folder (e.g. ../shared/data) to run this test")
-	}
-	return dir
-}
 
 var wantMetrics = []string{
 	"val_class_scene", "val_class_object", "val_jigsaw", "val_room_layout", "val_segmentsemantic", "val_normal", "val_autoencoder",
@@ -28,7 +20,7 @@ var wantMetrics = []string{
 }
 
 func TestLoad(t *testing.T) {
-	dir := dataDir(t)
+	dir := datadir.Dir(t)
 	tests := []struct {
 		name  string
 		load  func(string) (*searchspace.Benchmark, error)
@@ -48,13 +40,17 @@ func TestLoad(t *testing.T) {
 			for _, task := range Tasks {
 				assert.True(t, b.Table.HasMetric(Metric(task)), task)
 			}
-			assert.Equal(t, tt.first, b.Table.Arch(0))
+			first, err := b.Table.Arch(0)
+			require.NoError(t, err)
+			assert.Equal(t, tt.first, first)
 			v, err := b.Table.Value(0, Metric("class_scene"))
 			require.NoError(t, err)
 			assert.Equal(t, tt.scene, v)
 			// The file lists the whole space in enumeration order.
 			for i, a := range tt.space.All() {
-				require.Equal(t, a.String(), b.Table.Arch(i), "row %d", i)
+				key, err := b.Table.Arch(i)
+				require.NoError(t, err)
+				require.Equal(t, a.String(), key, "row %d", i)
 				require.Equal(t, a, b.Archs[i])
 			}
 			assert.Equal(t, tt.space.Name(), b.Space.Name())
@@ -79,7 +75,7 @@ func TestLoadErrors(t *testing.T) {
 	_, err = LoadMacro(dir)
 	assert.ErrorIs(t, err, searchspace.ErrParse)
 	assert.ErrorContains(t, err, "line 2")
-	assert.ErrorContains(t, err, "doubles the width 0 times")
+	assert.ErrorContains(t, err, "found a skeleton with 0 modules that double the width")
 	write(MicroFile, "tnb_arch_str,val_jigsaw\n64-41414-3_33_333,x\n")
 	_, err = LoadMicro(dir)
 	assert.ErrorContains(t, err, `line 2, column 2 (val_jigsaw): "x" is not a finite number`)

@@ -2,12 +2,12 @@ package transnas101
 
 import (
 	"errors"
-	"fmt"
 	"iter"
 	"math/rand/v2"
 	"slices"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/archtype"
 	"github.com/hypernas/go-hypernas/searchspace/internal/nb201cell"
 )
 
@@ -22,8 +22,10 @@ type Micro struct{}
 type Macro struct{}
 
 var (
-	_ searchspace.Enumerable = (*Micro)(nil)
-	_ searchspace.Enumerable = (*Macro)(nil)
+	_ searchspace.Enumerable    = (*Micro)(nil)
+	_ searchspace.Enumerable    = (*Macro)(nil)
+	_ searchspace.VariableDepth = (*Macro)(nil)
+	_ searchspace.CellSized     = (*Macro)(nil)
 )
 
 // NewMicro returns the micro space.
@@ -49,9 +51,13 @@ func (*Macro) OpNames() []string { return append([]string(nil), NodeOpNames[:]..
 // MaxNodes returns 8, the node count of a cell graph.
 func (*Micro) MaxNodes() int { return MaxNodes }
 
-// MaxNodes returns 8, the node count of EncodeCell's longest chain; Encode's
-// block graphs have 5.
-func (*Macro) MaxNodes() int { return MaxNodes }
+// MaxNodes returns 5, the node count of a residual-block graph, Encode's
+// unit.
+func (*Macro) MaxNodes() int { return BlockNodes }
+
+// MaxCellNodes returns 8, the node count of EncodeCell's longest chain
+// (input, 6 modules, output; searchspace.CellSized).
+func (*Macro) MaxCellNodes() int { return MaxNodes }
 
 // NumFeatures returns 3: FeatWidth, FeatStride, FeatLevel.
 func (*Micro) NumFeatures() int { return NumFeatures }
@@ -92,13 +98,20 @@ func (*Macro) All() iter.Seq2[int, searchspace.Arch] {
 }
 
 // Sample draws each edge's op uniformly and independently: every cell has
-// probability 1/4096.
+// probability 1/4096. It returns nil for a nil rng.
 func (*Micro) Sample(rng *rand.Rand) searchspace.Arch {
+	if rng == nil {
+		return nil
+	}
 	return nb201cell.Sample[Cell](NumOps, rng)
 }
 
-// Sample draws a skeleton uniformly from the 3,256.
+// Sample draws a skeleton uniformly from the 3,256. It returns nil for a
+// nil rng.
 func (*Macro) Sample(rng *rand.Rand) searchspace.Arch {
+	if rng == nil {
+		return nil
+	}
 	all, _ := macroAll()
 	return slices.Clone(all[rng.IntN(len(all))])
 }
@@ -261,35 +274,22 @@ func (*Macro) EncodeCell(a searchspace.Arch) (searchspace.Graph, error) {
 	return skeletonGraph(s), nil
 }
 
+// asCell unwraps the accepted forms of a micro architecture (Cell, *Cell)
+// and checks it.
 func asCell(a searchspace.Arch) (Cell, error) {
-	var c Cell
-	switch v := a.(type) {
-	case Cell:
-		c = v
-	case *Cell:
-		if v == nil {
-			return c, fmt.Errorf("%w: nil *transnas101.Cell", searchspace.ErrInvalidArch)
-		}
-		c = *v
-	default:
-		return c, fmt.Errorf("%w: %T is not a TransNAS-Bench-101 micro architecture (want transnas101.Cell)", searchspace.ErrInvalidArch, a)
+	c, err := archtype.As[Cell](a, "a TransNAS-Bench-101 micro")
+	if err != nil {
+		return c, err
 	}
 	return c, c.Validate()
 }
 
-// asSkeleton returns a copy of a's skeleton, so callers may modify it.
+// asSkeleton unwraps the accepted forms of a macro architecture (Skeleton,
+// *Skeleton), checks it and returns a copy, so callers may modify it.
 func asSkeleton(a searchspace.Arch) (Skeleton, error) {
-	var s Skeleton
-	switch v := a.(type) {
-	case Skeleton:
-		s = v
-	case *Skeleton:
-		if v == nil {
-			return nil, fmt.Errorf("%w: nil *transnas101.Skeleton", searchspace.ErrInvalidArch)
-		}
-		s = *v
-	default:
-		return nil, fmt.Errorf("%w: %T is not a TransNAS-Bench-101 macro architecture (want transnas101.Skeleton)", searchspace.ErrInvalidArch, a)
+	s, err := archtype.As[Skeleton](a, "a TransNAS-Bench-101 macro")
+	if err != nil {
+		return nil, err
 	}
 	if err := s.Validate(); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/graphs"
 )
 
 // Shape of the cell and of its graph.
@@ -118,28 +119,6 @@ func Live[A ~[NumEdges]O, O ~uint8](a A) [NumEdges]bool {
 // type None+o.
 type NodeTypes struct{ Input, Output, None int }
 
-// NewGraph allocates a graph of n nodes, with numFeatures zero features per
-// node (none, and nil Features, when numFeatures is 0). The adjacency and
-// the features each use one backing array, to keep encodings of many units
-// cheap; every row is capped so that appending to it cannot overwrite the
-// next.
-func NewGraph(n, numFeatures int) searchspace.Graph {
-	cells := make([]bool, n*n)
-	adj := make([][]bool, n)
-	for i := range adj {
-		adj[i] = cells[i*n : (i+1)*n : (i+1)*n]
-	}
-	g := searchspace.Graph{Ops: make([]int, n), Adj: adj}
-	if numFeatures > 0 {
-		f := make([]float64, n*numFeatures)
-		g.Features = make([][]float64, n)
-		for i := range g.Features {
-			g.Features[i] = f[i*numFeatures : (i+1)*numFeatures : (i+1)*numFeatures]
-		}
-	}
-	return g
-}
-
 // Graph is the cell graph of a with ops on nodes, as a GCN expects, rather
 // than on edges: node 0 is the input, node 1+k edge k of Edges (ordered by
 // target, so every data-flow edge goes forward and the adjacency is upper
@@ -152,7 +131,7 @@ func NewGraph(n, numFeatures int) searchspace.Graph {
 // identically. The graph has numFeatures zero features per node for the
 // caller to fill. The ops of a must be valid.
 func Graph[A ~[NumEdges]O, O ~uint8](a A, t NodeTypes, numFeatures int) searchspace.Graph {
-	g := NewGraph(GraphNodes, numFeatures)
+	g := graphs.New(GraphNodes, numFeatures)
 	out := GraphNodes - 1
 	g.Ops[0], g.Ops[out] = t.Input, t.Output
 	live := Live(a)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hypernas/go-hypernas/searchspace/internal/graphs"
 )
 
 // op and cell stand in for a space's Op and Arch types.
@@ -16,19 +18,6 @@ type cell [NumEdges]op
 
 var types = NodeTypes{Input: 0, Output: 1, None: 2}
 
-// edgesOf lists the adjacency of g as "i→j".
-func edgesOf(adj [][]bool) []string {
-	var out []string
-	for i, row := range adj {
-		for j, e := range row {
-			if e {
-				out = append(out, fmt.Sprintf("%d→%d", i, j))
-			}
-		}
-	}
-	return out
-}
-
 func TestLiveAndGraph(t *testing.T) {
 	// Edges: 0 (1←0), 1 (2←0), 2 (2←1), 3 (3←0), 4 (3←1), 5 (3←2).
 	tests := []struct {
@@ -36,31 +25,31 @@ func TestLiveAndGraph(t *testing.T) {
 		cell  cell
 		live  [NumEdges]bool
 		ops   []int // node types of the graph
-		edges []string
+		edges [][2]int
 	}{
 		{"all none", cell{},
 			[NumEdges]bool{}, []int{0, 2, 2, 2, 2, 2, 2, 1}, nil},
 		{"direct edge only", cell{3, 1, 0, 2, 0, 0},
 			// (1←0) and (2←0) lead nowhere.
 			[NumEdges]bool{false, false, false, true, false, false},
-			[]int{0, 2, 2, 2, 4, 2, 2, 1}, []string{"0→4", "4→7"}},
+			[]int{0, 2, 2, 2, 4, 2, 2, 1}, [][2]int{{0, 4}, {4, 7}}},
 		{"unreachable source", cell{0, 0, 3, 0, 4, 1},
 			// node 1 has no input, so (2←1), (3←1) and (3←2) are dead.
 			[NumEdges]bool{}, []int{0, 2, 2, 2, 2, 2, 2, 1}, nil},
 		{"chain 0→1→2→3", cell{1, 0, 2, 0, 0, 3},
 			[NumEdges]bool{true, false, true, false, false, true},
-			[]int{0, 3, 2, 4, 2, 2, 5, 1}, []string{"0→1", "1→3", "3→6", "6→7"}},
+			[]int{0, 3, 2, 4, 2, 2, 5, 1}, [][2]int{{0, 1}, {1, 3}, {3, 6}, {6, 7}}},
 		{"all live", cell{1, 1, 1, 1, 1, 1},
 			[NumEdges]bool{true, true, true, true, true, true},
 			[]int{0, 3, 3, 3, 3, 3, 3, 1},
-			[]string{"0→1", "0→2", "0→4", "1→3", "1→5", "2→6", "3→6", "4→7", "5→7", "6→7"}},
+			[][2]int{{0, 1}, {0, 2}, {0, 4}, {1, 3}, {1, 5}, {2, 6}, {3, 6}, {4, 7}, {5, 7}, {6, 7}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.live, Live(tt.cell))
 			g := Graph(tt.cell, types, 0)
 			assert.Equal(t, tt.ops, g.Ops)
-			assert.Equal(t, tt.edges, edgesOf(g.Adj))
+			assert.Equal(t, tt.edges, graphs.Edges(g))
 			assert.Nil(t, g.Features)
 			require.NoError(t, g.Validate(6, GraphNodes, 0))
 		})
@@ -112,17 +101,6 @@ func TestSampleMutate(t *testing.T) {
 		b := Mutate(Sample[cell](numOps, rand.New(rand.NewPCG(9, 9))), numOps, rand.New(rand.NewPCG(3, 3)))
 		assert.Equal(t, a, b)
 	}
-}
-
-func TestNewGraph(t *testing.T) {
-	g := NewGraph(5, 3)
-	require.Len(t, g.Features, 5)
-	// Rows are capped: appending to one must not write into the next.
-	g.Adj[0] = append(g.Adj[0], true)
-	g.Features[0] = append(g.Features[0], 7)
-	assert.False(t, g.Adj[1][0])
-	assert.Zero(t, g.Features[1][0])
-	assert.Nil(t, NewGraph(5, 0).Features)
 }
 
 func BenchmarkGraph(b *testing.B) {

@@ -1,0 +1,134 @@
+package fewshot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/hypernas/go-hypernas/hypernas"
+	"github.com/hypernas/go-hypernas/hypernas/metrics"
+	"github.com/hypernas/go-hypernas/searchspace"
+)
+
+// Protocol is the few-shot evaluation protocol of the predictor
+// literature (TNASP, PINAT, HyperNAS): train on the first Train rows of a
+// seeded random permutation of a benchmark (Split), labelled with
+// TrainMetric, and report the ranking quality of the predictions against
+// TestMetric.
+type Protocol struct {
+	Train       int
+	Seed        uint64
+	TrainMetric string
+	TestMetric  string
+	// TestAll evaluates on every row of the benchmark (the NAS-Bench-201
+	// protocol); otherwise on the rows not used for training.
+	TestAll bool
+	// TopK is the k of precision@k (0: 50, or the test set if smaller).
+	TopK int
+}
+
+// Result is the outcome of one few-shot run.
+type Result struct {
+	Seed           uint64
+	Train, Test    int
+	KendallTau     float64
+	Spearman       float64
+	PrecisionAtK   float64
+	TopK           int
+	TrainSeconds   float64
+	PredictSeconds float64
+	Predictor      *hypernas.Predictor
+	Report         *hypernas.TrainReport
+	// Predicted and True are the test-set predictions and true values, in
+	// test order, for plots.
+	Predicted, True []float64
+}
+
+// Split returns the training rows, the first n of a permutation of
+// 0…rows−1 seeded by seed, and the remaining rows. The same seed gives the
+// same split for every model, so that models can be compared seed by seed.
+func Split(rows, n int, seed uint64) (train, rest []int, err error) {
+	if rows < 1 || n < 0 || n > rows {
+		return nil, nil, fmt.Errorf("%w: cannot take %d training rows from %d", hypernas.ErrBadOption, n, rows)
+	}
+	perm := rand.New(rand.NewPCG(seed, 0xfe75)).Perm(rows)
+	return perm[:n], perm[n:], nil
+}
+
+// Evaluate runs the protocol on bench with a new predictor built from opts
+// (the seed option is overridden by p.Seed).
+func Evaluate(ctx context.Context, bench *searchspace.Benchmark, p Protocol, opts ...hypernas.Option) (*Result, error) {
+	if bench == nil || bench.Table == nil || bench.Space == nil {
+		return nil, fmt.Errorf("%w: a benchmark with a space and a table is needed", hypernas.ErrBadOption)
+	}
+	n := bench.Table.Len()
+	if p.Train < 2 || p.Train >= n {
+		return nil, fmt.Errorf("%w: training size %d must be in [2, %d) for a benchmark of %d rows", hypernas.ErrBadOption, p.Train, n, n)
+	}
+	if p.TopK < 0 {
+		return nil, fmt.Errorf("%w: top-k %d < 0", hypernas.ErrBadOption, p.TopK)
+	}
+	if p.TopK == 0 {
+		p.TopK = 50
+	}
+	trainRows, testRows, err := Split(n, p.Train, p.Seed)
+	if err != nil {
+		return nil, err
+	}
+	if p.TestAll {
+		testRows = make([]int, n)
+		for i := range testRows {
+			testRows[i] = i
+		}
+	}
+	p.TopK = min(p.TopK, len(testRows))
+	ytrain, err := bench.Labels(p.TrainMetric, trainRows)
+	if err != nil {
+		return nil, err
+	}
+	ytest, err := bench.Labels(p.TestMetric, testRows)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := hypernas.NewPredictor(bench.Space, append(append([]hypernas.Option(nil), opts...), hypernas.WithSeed(p.Seed))...)
+	if err != nil {
+		return nil, err
+	}
+	archs := func(rows []int) []searchspace.Arch {
+		out := make([]searchspace.Arch, len(rows))
+		for i, r := range rows {
+			out[i] = bench.Archs[r]
+		}
+		return out
+	}
+	t0 := time.Now()
+	rep, err := pred.Fit(ctx, archs(trainRows), ytrain)
+	if err != nil {
+		return nil, err
+	}
+	trainSec := time.Since(t0).Seconds()
+	t1 := time.Now()
+	scores, err := pred.Predict(ctx, archs(testRows))
+	if err != nil {
+		return nil, err
+	}
+	predSec := time.Since(t1).Seconds()
+	res := &Result{Seed: p.Seed, Train: p.Train, Test: len(testRows), TopK: p.TopK,
+		TrainSeconds: trainSec, PredictSeconds: predSec, Predictor: pred, Report: rep,
+		Predicted: scores, True: ytest}
+	if res.KendallTau, err = metrics.KendallTau(scores, ytest); err != nil {
+		if errors.Is(err, metrics.ErrConstant) {
+			return nil, fmt.Errorf("fewshot: cannot rank: either all %d test values of %s are equal or the predictor gives every architecture the same score: %w", len(ytest), p.TestMetric, err)
+		}
+		return nil, fmt.Errorf("fewshot: Kendall tau against %s: %w", p.TestMetric, err)
+	}
+	if res.Spearman, err = metrics.SpearmanRho(scores, ytest); err != nil {
+		return nil, fmt.Errorf("fewshot: Spearman rho against %s: %w", p.TestMetric, err)
+	}
+	if res.PrecisionAtK, err = metrics.PrecisionAtK(scores, ytest, p.TopK); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
