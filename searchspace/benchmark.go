@@ -115,6 +115,25 @@ func (b *Benchmark) Labels(metric string, rows []int) ([]float64, error) {
 	return out, nil
 }
 
+// Select returns the architectures of the given rows (all of them when
+// rows is nil), in the order of rows.
+func (b *Benchmark) Select(rows []int) ([]Arch, error) {
+	if b == nil {
+		return nil, errors.New("searchspace: Select from a nil Benchmark")
+	}
+	if rows == nil {
+		return append([]Arch(nil), b.Archs...), nil
+	}
+	out := make([]Arch, len(rows))
+	for i, r := range rows {
+		if r < 0 || r >= len(b.Archs) {
+			return nil, fmt.Errorf("%w: rows[%d] is row %d of a benchmark with %d rows", ErrNoSuchArch, i, r, len(b.Archs))
+		}
+		out[i] = b.Archs[r]
+	}
+	return out, nil
+}
+
 // ReadBenchmark reads a benchmark table from CSV (see ReadCSV) whose key
 // column holds architecture strings of space: each key is read with
 // space.Parse, and the table is keyed by the architecture's String, so a

@@ -94,6 +94,17 @@ func TestNewBenchmark(t *testing.T) {
 	assert.Error(t, err)
 	_, err = (*Benchmark)(nil).Labels("acc", nil)
 	assert.Error(t, err)
+
+	sel, err := b.Select([]int{1, 0})
+	require.NoError(t, err)
+	assert.Equal(t, []Arch{b.Archs[1], b.Archs[0]}, sel)
+	all, err := b.Select(nil)
+	require.NoError(t, err)
+	assert.Equal(t, b.Archs, all)
+	_, err = b.Select([]int{0, 5})
+	assert.ErrorIs(t, err, ErrNoSuchArch)
+	_, err = (*Benchmark)(nil).Select(nil)
+	assert.Error(t, err)
 }
 
 func TestReadBenchmark(t *testing.T) {

@@ -22,17 +22,20 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/hypernas/go-hypernas/examples/internal/cli"
 	"github.com/hypernas/go-hypernas/hypernas"
+	"github.com/hypernas/go-hypernas/hypernas/auxdata"
+	"github.com/hypernas/go-hypernas/hypernas/fewshot"
+	"github.com/hypernas/go-hypernas/hypernas/hypernet"
 	"github.com/hypernas/go-hypernas/loss"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
@@ -75,23 +78,20 @@ func rows() []row {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "ablation:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	cli.Exit("ablation", err)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("ablation", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	spaceName := fl.String("space", "nb201", "benchmark space (the hypernetwork rows need nb201)")
-	train := fl.Int("train", 78, "labelled training architectures")
+	fl := cli.NewFlags("ablation", stderr)
+	spaceName := fl.String("space", "nb201", "benchmark space (the hypernetwork rows need nb201 or nb101)")
+	train := fl.Int("train", 78, "labelled training architectures (at least 2, fewer than the benchmark's rows)")
 	seedsFlag := fl.String("seeds", "0,1,2", "seeds")
-	epochs := fl.Int("epochs", 0, "training epochs (0: the library default)")
+	epochs := fl.Int("epochs", hypernas.Defaults().Epochs, "training epochs")
 	dataDir := fl.String("data", "", "benchmark data folder (default $HYPERNAS_DATA)")
-	auxName := fl.String("aux", "cifar10", "auxiliary images of the hypernetwork rows: cifar10 or fashion")
-	fashionDir := fl.String("fashion-dir", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder")
+	auxName := fl.String("aux", "cifar10", "auxiliary images of the hypernetwork rows: "+strings.Join(cli.AuxNames, " or "))
+	fashionDir := fl.String("fashion-dir", cli.DefaultFashionDir, "Fashion-MNIST folder of -aux fashion")
 	only := fl.String("rows", "", "comma-separated row names to run (default: all)")
 	plotDir := fl.String("plot", "", "write PNG plots into this folder")
 	jsonOut := fl.Bool("json", false, "end stdout with one JSON line")
@@ -100,51 +100,76 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
+
+	// Every check of the command line comes before the data is read.
+	fl.OneOf("space", *spaceName, "space", cli.Names())
+	seeds := fl.Seeds("seeds", *seedsFlag)
+	fl.AtLeast("train", *train, 2)
+	fl.AtLeast("epochs", *epochs, 1)
+	selected := rows()
+	if fl.IsSet("rows") {
+		var names []string
+		for _, r := range selected {
+			names = append(names, r.Name)
+		}
+		var keep []row
+		for _, n := range strings.Split(*only, ",") {
+			n = strings.TrimSpace(n)
+			i := slices.IndexFunc(selected, func(r row) bool { return r.Name == n })
+			switch {
+			case i < 0:
+				fl.Refuse("rows", *only, "unknown row %q (known: %s)", n, strings.Join(names, ", "))
+			case slices.ContainsFunc(keep, func(r row) bool { return r.Name == n }):
+				fl.Refuse("rows", *only, "row %s appears twice", n)
+			default:
+				keep = append(keep, selected[i])
+			}
+		}
+		// The study's order, whatever the order of -rows.
+		slices.SortStableFunc(keep, func(a, b row) int { return slices.Index(names, a.Name) - slices.Index(names, b.Name) })
+		selected = keep
+	}
+	aux := slices.ContainsFunc(selected, func(r row) bool { return r.Model == "hypernas" })
+	fl.OnlyIf(aux, "applies only to the hypernetwork rows (hypernas-…), and -rows selects none", "aux", "fashion-dir")
+	if aux {
+		fl.OneOf("aux", *auxName, "auxiliary dataset", cli.AuxNames)
+		fl.OnlyIf(*auxName == "fashion", "applies only with -aux fashion", "fashion-dir")
+	}
+	fl.OutputDir("plot")
+	if err := fl.Err(); err != nil {
+		return err
+	}
+
 	space, err := cli.Lookup(*spaceName)
 	if err != nil {
 		return err
-	}
-	seeds, err := cli.ParseSeeds(*seedsFlag)
-	if err != nil {
-		return err
-	}
-	selected := rows()
-	if *only != "" {
-		want := map[string]bool{}
-		for _, n := range strings.Split(*only, ",") {
-			want[strings.TrimSpace(n)] = true
-		}
-		var keep []row
-		for _, r := range selected {
-			if want[r.Name] {
-				keep = append(keep, r)
-				delete(want, r.Name)
-			}
-		}
-		if len(want) > 0 {
-			var names []string
-			for _, r := range rows() {
-				names = append(names, r.Name)
-			}
-			return fmt.Errorf("unknown rows %v (known: %s)", keys(want), strings.Join(names, ", "))
-		}
-		selected = keep
 	}
 	dir, err := searchspace.DataDir(*dataDir)
 	if err != nil {
 		return err
 	}
+	if aux {
+		if err := cli.CheckAux(*auxName, dir, *fashionDir); err != nil {
+			return err
+		}
+	}
 	bench, err := space.Load(dir)
 	if err != nil {
 		return err
 	}
-	fs := hypernas.FewShot{Train: *train, TrainMetric: space.TrainMetric, TestMetric: space.TestMetric, TestAll: space.TestAll}
+	if err := cli.CheckTrain(*train, bench.Table.Len(), space.TestAll, "space "+space.Name); err != nil {
+		return err
+	}
+	var auxData *auxdata.Dataset
+	if aux {
+		if auxData, err = cli.LoadAux(*auxName, dir, *fashionDir); err != nil {
+			return err
+		}
+	}
+	proto := fewshot.Protocol{Train: *train, TrainMetric: space.TrainMetric, TestMetric: space.TestMetric, TestAll: space.TestAll}
 	var results []*rowResult
 	for _, r := range selected {
-		opts := []hypernas.Option{hypernas.WithRankLabels(*rankLabels)}
-		if *epochs > 0 {
-			opts = append(opts, hypernas.WithEpochs(*epochs))
-		}
+		opts := []hypernas.Option{hypernas.WithRankLabels(*rankLabels), hypernas.WithEpochs(*epochs)}
 		if r.Model == "np" {
 			opts = append(opts, hypernas.WithEncoding(hypernas.SingleCell))
 		}
@@ -154,11 +179,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		opts = append(opts, hypernas.WithLoss(k))
 		if r.Model == "hypernas" {
-			data, err := cli.LoadAux(*auxName, dir, *fashionDir)
-			if err != nil {
-				return err
-			}
-			task, err := hypernas.NewHyperTask(bench.Space, data)
+			task, err := hypernet.New(bench.Space, auxData)
 			if err != nil {
 				return fmt.Errorf("row %s: %w", r.Name, err)
 			}
@@ -175,8 +196,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		res := &rowResult{row: r, Train: *train}
 		var secs []float64
 		for _, seed := range seeds {
-			fs.Seed = seed
-			fr, err := hypernas.EvaluateFewShot(ctx, bench, fs, opts...)
+			proto.Seed = seed
+			fr, err := fewshot.Evaluate(ctx, bench, proto, opts...)
 			if err != nil {
 				return fmt.Errorf("row %s, seed %d: %w", r.Name, seed, err)
 			}
@@ -212,21 +233,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *plotDir != "" {
 		if err := writePlots(*plotDir, results); err != nil {
-			return fmt.Errorf("plot: %w", err)
+			return fmt.Errorf("-plot: %w", err)
 		}
 	}
 	if *jsonOut {
 		return cli.WriteJSONLine(stdout, map[string]any{"space": space.Name, "seeds": seeds, "rank_labels": *rankLabels, "rows": results})
 	}
 	return nil
-}
-
-func keys(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // plotPath is a row's Pareto plot file.

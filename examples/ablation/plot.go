@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -31,7 +32,7 @@ func writePlots(dir string, results []*rowResult) error {
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = 0.8
 	p.X.Tick.Label.XAlign = draw.XRight
-	if err := p.Save(vg.Length(60+40*len(results))*vg.Points(1)+4*vg.Inch, 4*vg.Inch, dir+"/tau.png"); err != nil {
+	if err := p.Save(vg.Length(60+40*len(results))*vg.Points(1)+4*vg.Inch, 4*vg.Inch, filepath.Join(dir, "tau.png")); err != nil {
 		return err
 	}
 	for _, r := range results {

@@ -3,50 +3,48 @@ package main
 import (
 	"bytes"
 	"context"
-	"math/rand/v2"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/hypernas/go-hypernas/hypernas"
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/spacetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestChainSpaceContract(t *testing.T) {
+// TestChainSpace is the conformance check that every space runs, the one
+// to copy for a space of your own.
+func TestChainSpace(t *testing.T) {
+	spacetest.Check(t, ChainSpace{})
+}
+
+// TestChainParse checks this space's own rules: text that is well formed
+// but outside the space, and the column that its errors point at.
+func TestChainParse(t *testing.T) {
 	s := ChainSpace{}
-	rng := rand.New(rand.NewPCG(1, 1))
-	for range 200 {
-		a := s.Sample(rng)
-		back, err := s.Parse(a.String())
-		require.NoError(t, err)
-		assert.Equal(t, a, back)
-		seq, err := s.Encode(a)
-		require.NoError(t, err)
-		for _, g := range seq {
-			require.NoError(t, g.Validate(len(s.OpNames()), s.MaxNodes(), s.NumFeatures()))
-		}
-		cell, err := s.EncodeCell(a)
-		require.NoError(t, err)
-		require.NoError(t, cell.Validate(len(s.OpNames()), s.MaxNodes(), s.NumFeatures()))
-		m, err := s.Mutate(a, rng)
-		require.NoError(t, err)
-		assert.NotEqual(t, a.String(), m.String())
+	cases := []struct {
+		in      string
+		column  int
+		invalid bool
+	}{
+		{"", 1, false},
+		{"k3w32s1", 8, false},
+		{"k3w32s1-k3w32s1-k3w32s1-k3w32s1-k3w32s1", 32, false},
+		{"k3w32s1-k3w32s1-k3w32s1-k3w32", 25, false},
+		{"k3w32s1-k3w32s1-k3w32s1-k7w32s1", 25, true},
+		{"k3w32s1-k3w48s1-k3w32s1-k3w32s1", 9, true},
 	}
-	n := 0
-	for i, a := range s.All() {
-		if i == 12345 {
-			back, err := s.Parse(a.String())
-			require.NoError(t, err)
-			assert.Equal(t, a, back)
-		}
-		n++
-	}
-	assert.Equal(t, s.Size(), n)
-	for _, bad := range []string{"", "k3w32s1", "k3w32s1-k3w32s1-k3w32s1-k7w32s1", "k3w32s1-k3w32s1-k3w32s1-k3w32"} {
-		_, err := s.Parse(bad)
-		assert.Error(t, err, bad)
+	for _, c := range cases {
+		_, err := s.Parse(c.in)
+		var pe *searchspace.ParseError
+		require.ErrorAs(t, err, &pe, c.in)
+		assert.Equal(t, c.column, pe.Column(), "%s: %v", c.in, err)
+		assert.ErrorIs(t, err, searchspace.ErrParse)
+		assert.Equal(t, c.invalid, errors.Is(err, searchspace.ErrInvalidArch), "%s: %v", c.in, err)
 	}
 }
 
@@ -55,9 +53,89 @@ func TestDemoEndToEnd(t *testing.T) {
 	var out, errOut bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"-demo", path, "-train", "60", "-seeds", "0", "-epochs", "5", "-json"}, &out, &errOut), errOut.String())
 	assert.Contains(t, out.String(), `"space":"chain"`)
-	bad := filepath.Join(t.TempDir(), "bad.csv")
-	require.NoError(t, os.WriteFile(bad, []byte("arch,accuracy\nk3w32s1-k3w32s1-k3w32s1-k9w32s1,90\n"), 0o644))
-	err := run(context.Background(), []string{"-csv", bad}, &out, &errOut)
-	assert.ErrorIs(t, err, searchspace.ErrInvalidArch)
-	assert.True(t, strings.Contains(err.Error(), "line 2"), err.Error())
+	assert.Contains(t, out.String(), `"test_size":540`)
+}
+
+// TestBadCSV checks that a problem in the user's CSV reaches the user with
+// the file, the line and what is wrong, and that a byte-order mark before
+// the header is no problem.
+func TestBadCSV(t *testing.T) {
+	const a, b, c, d = "k3w32s1-k3w32s1-k3w32s1-k3w32s1", "k1w16s1-k3w32s2-k5w64s1-k3w16s1", "k5w64s2-k1w16s1-k3w32s1-k5w16s2", "k1w64s2-k1w64s2-k1w64s2-k1w64s2"
+	cases := []struct {
+		name, csv string
+		want      []string
+		is        error
+	}{
+		{"bad arch", "arch,accuracy\n" + a + ",90\nk3w32s1-k3w32s1-k3w32s1-k9w32s1,90\n", []string{"line 3"}, searchspace.ErrInvalidArch},
+		{"NaN label", "arch,accuracy\n" + a + ",90\n" + b + ",NaN\n", []string{"line 3", "accuracy"}, searchspace.ErrParse},
+		{"empty label", "arch,accuracy\n" + a + ",90\n" + b + ",\n", []string{"line 3", "accuracy"}, searchspace.ErrParse},
+		{"missing column", "arch,acc\n" + a + ",90\n", []string{"line 1", "accuracy"}, searchspace.ErrParse},
+		{"repeated arch", "arch,accuracy\n" + a + ",90\n" + a + ",91\n", []string{"line 3"}, nil},
+		// Every label equal: nothing to rank, refused by the library.
+		{"equal labels", "arch,accuracy\n" + a + ",90\n" + b + ",90\n" + c + ",90\n" + d + ",90\n", []string{"all 2 labels are equal"}, hypernas.ErrBadLabels},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "results.csv")
+			require.NoError(t, os.WriteFile(path, []byte(c.csv), 0o644))
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), []string{"-csv", path, "-train", "2", "-seeds", "0", "-epochs", "1"}, &out, &errOut)
+			require.Error(t, err)
+			if c.is != hypernas.ErrBadLabels {
+				assert.Contains(t, err.Error(), path)
+			}
+			for _, w := range c.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			if c.is != nil {
+				assert.ErrorIs(t, err, c.is)
+			}
+		})
+	}
+	t.Run("byte-order mark", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "bom.csv")
+		require.NoError(t, os.WriteFile(path, []byte("\ufeffarch,accuracy\n"+a+",90\n"+b+",91\n"+c+",92\n"+d+",93\n"), 0o644))
+		var out, errOut bytes.Buffer
+		require.NoError(t, run(context.Background(), []string{"-csv", path, "-train", "2", "-seeds", "0", "-epochs", "1"}, &out, &errOut))
+		assert.Contains(t, out.String(), "on 2 held-out architectures")
+	})
+}
+
+// TestRefusals checks that every bad flag value is refused with an error
+// that names the flag, before any file is read: -csv names a file that does
+// not exist, so a check that came after reading would fail differently.
+func TestRefusals(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.csv")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-epochs", "0"}, "-epochs 0: must be at least 1"},
+		{[]string{"-epochs", "-100"}, "-epochs -100: must be at least 1"},
+		{[]string{"-train", "1"}, "-train 1: must be at least 2"},
+		{[]string{"-seeds", ""}, `-seeds "": no seeds`},
+		{[]string{"-seeds", "x"}, `-seeds "x"`},
+		{[]string{"-model", "hypernas"}, `-model "hypernas": unknown model (known: hypernas-p, np)`},
+		{[]string{"-metric", ""}, `-metric "": name the label column`},
+		{[]string{"-demo", filepath.Join(dir, "no", "demo.csv")}, "-csv and -demo"},
+		{[]string{"extra"}, "unexpected arguments"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), append([]string{"-csv", missing}, c.args...), &out, &errOut)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.NotErrorIs(t, err, os.ErrNotExist, "refused after opening the CSV")
+		})
+	}
+	var out, errOut bytes.Buffer
+	assert.ErrorContains(t, run(context.Background(), nil, &out, &errOut), "give -csv FILE")
+	err := run(context.Background(), []string{"-demo", filepath.Join(dir, "no", "demo.csv")}, &out, &errOut)
+	assert.ErrorContains(t, err, "does not exist")
+	assert.ErrorContains(t, err, "-demo")
+	path := filepath.Join(dir, "small.csv")
+	require.NoError(t, os.WriteFile(path, []byte("arch,accuracy\nk3w32s1-k3w32s1-k3w32s1-k3w32s1,90\nk1w16s1-k3w32s2-k5w64s1-k3w16s1,91\n"), 0o644))
+	assert.ErrorContains(t, run(context.Background(), []string{"-csv", path, "-train", "2"}, &out, &errOut), "has 2 architectures, too few for 2 to train on and 2 to test on")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"iter"
 	"math/rand/v2"
@@ -70,7 +71,12 @@ func (ChainSpace) chain(a searchspace.Arch) (Chain, error) {
 	return c, nil
 }
 
+// Sample draws every choice uniformly from rng (nil for a nil rng, as the
+// built-in spaces do).
 func (ChainSpace) Sample(rng *rand.Rand) searchspace.Arch {
+	if rng == nil {
+		return nil
+	}
 	var c Chain
 	for i := range c {
 		c[i] = Block{rng.IntN(len(kernels)), rng.IntN(len(widths)), rng.IntN(len(strides))}
@@ -83,6 +89,9 @@ func (s ChainSpace) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch
 	c, err := s.chain(a)
 	if err != nil {
 		return nil, err
+	}
+	if rng == nil {
+		return nil, errors.New("chain: Mutate needs a random source, got nil")
 	}
 	i := rng.IntN(Depth)
 	switch rng.IntN(3) {
@@ -105,22 +114,32 @@ func index(choices []int, v int) int {
 	return -1
 }
 
-// Parse reads the text form; errors name the block.
+// Parse reads the text form. Its errors are *searchspace.ParseError, as
+// the built-in spaces' are: they give the column of the bad block, what was
+// found there and what was expected.
 func (ChainSpace) Parse(str string) (searchspace.Arch, error) {
+	perr := func(offset int, found, expected string, invalid bool) error {
+		return &searchspace.ParseError{What: "chain arch", Input: str, Offset: offset, Found: found, Expected: expected, Invalid: invalid}
+	}
 	parts := strings.Split(str, "-")
 	var c Chain
-	if len(parts) != Depth {
-		return nil, fmt.Errorf("%w: %q has %d blocks, want %d", searchspace.ErrParse, str, len(parts), Depth)
-	}
+	offset := 0
 	for i, p := range parts {
+		if i == Depth {
+			return nil, perr(offset-1, fmt.Sprintf("%d blocks", len(parts)), fmt.Sprintf("%d blocks", Depth), false)
+		}
 		var k, w, s int
 		if n, err := fmt.Sscanf(p, "k%dw%ds%d", &k, &w, &s); err != nil || n != 3 || fmt.Sprintf("k%dw%ds%d", k, w, s) != p {
-			return nil, fmt.Errorf("%w: block %d %q is not of the form k<kernel>w<width>s<stride>", searchspace.ErrParse, i+1, p)
+			return nil, perr(offset, fmt.Sprintf("block %d %q", i+1, p), "k<kernel>w<width>s<stride>, e.g. k3w32s1", false)
 		}
 		c[i] = Block{index(kernels, k), index(widths, w), index(strides, s)}
 		if c[i].K < 0 || c[i].W < 0 || c[i].S < 0 {
-			return nil, fmt.Errorf("%w: block %d %q: kernel must be one of %v, width %v, stride %v", searchspace.ErrInvalidArch, i+1, p, kernels, widths, strides)
+			return nil, perr(offset, fmt.Sprintf("block %d %q", i+1, p), fmt.Sprintf("kernel one of %v, width one of %v, stride one of %v", kernels, widths, strides), true)
 		}
+		offset += len(p) + 1
+	}
+	if len(parts) < Depth {
+		return nil, perr(len(str), fmt.Sprintf("%d blocks", len(parts)), fmt.Sprintf("%d blocks", Depth), false)
 	}
 	return c, nil
 }

@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +20,8 @@ import (
 
 	"github.com/hypernas/go-hypernas/examples/internal/cli"
 	"github.com/hypernas/go-hypernas/hypernas"
+	"github.com/hypernas/go-hypernas/hypernas/fewshot"
+	"github.com/hypernas/go-hypernas/hypernas/hypernet"
 	"github.com/hypernas/go-hypernas/loss"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
@@ -59,150 +60,152 @@ type summary struct {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "fewshot:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	cli.Exit("fewshot", err)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flag := flag.NewFlagSet("fewshot", flag.ContinueOnError)
-	flag.SetOutput(stderr)
+	def, hdef := hypernas.Defaults(), hypernet.DefaultConfig()
+	fl := cli.NewFlags("fewshot", stderr)
 	var (
-		spaceName  = flag.String("space", "nb201", "benchmark space: "+fmt.Sprint(cli.Names()))
-		model      = flag.String("model", "hypernas-p", "predictor: hypernas (global encoding + hypernetwork auxiliary task), hypernas-p (global encoding alone) or np (single cell, Neural Predictor baseline)")
-		train      = flag.Int("train", 78, "number of labelled training architectures")
-		seedsFlag  = flag.String("seeds", "0,1,2,3,4", "seeds, e.g. 0,1,2 or 0-4")
-		epochs     = flag.Int("epochs", 0, "training epochs (0: the library default)")
-		hidden     = flag.Int("hidden", 0, "GCN hidden size (0: default)")
-		lr         = flag.Float64("lr", 0, "learning rate (0: default)")
-		batch      = flag.Int("batch", 0, "training batch size (0: default)")
-		wd         = flag.Float64("wd", -1, "weight decay (-1: default)")
-		dropout    = flag.Float64("dropout", -1, "dropout (-1: default)")
-		dataDir    = flag.String("data", "", "benchmark data folder (default $HYPERNAS_DATA)")
-		trainMet   = flag.String("metric", "", "training label column (default: the space's)")
-		testMet    = flag.String("test-metric", "", "evaluation column (default: the space's, or -metric when that is set)")
-		save       = flag.String("save", "", "save the first seed's trained predictor to this file")
-		plotFile   = flag.String("plot", "", "write a predicted-vs-true scatter plot (PNG) of the first seed")
-		jsonOut    = flag.Bool("json", false, "end stdout with one JSON line")
-		quiet      = flag.Bool("quiet", false, "no progress on stderr")
-		maxWorkers = flag.Int("workers", 0, "prediction goroutines (0: one per CPU)")
-		auxName    = flag.String("aux", "cifar10", "auxiliary image dataset of -model hypernas: cifar10 (<data>/cifar10/train_4000.bin) or fashion (Fashion-MNIST IDX files)")
-		fashionDir = flag.String("fashion-dir", "/usr/share/datasets/fashion-mnist", "folder of the Fashion-MNIST IDX files (Debian package dataset-fashion-mnist)")
-		auxImages  = flag.Int("aux-images", 0, "auxiliary images per architecture per step (0: default)")
-		auxSize    = flag.Int("aux-size", 0, "auxiliary image side after down-scaling, a multiple of 4 (0: default)")
-		auxChan    = flag.Int("aux-channels", 0, "target network width (0: default)")
-		auxCells   = flag.Int("aux-cells", 0, "target network cells per stage (0: default)")
-		auxMax     = flag.Int("aux-max", 0, "use only the first n auxiliary images (0: all)")
-		weighting  = flag.String("weighting", "uncertainty", "multi-task weighting of L_pred and L_hyper: fixed, uncertainty or adaptive")
-		auxWeight  = flag.Float64("aux-weight", 1, "weight of L_hyper with -weighting fixed")
-		rankLabels = flag.Bool("rank-labels", hypernas.Defaults().RankLabels, "train on the rank-Gauss transform of the labels (robust to failed runs such as NB101's 9.5 % cells)")
-		auxSampled = flag.Bool("aux-sampled", false, "train the auxiliary task on unlabelled architectures sampled from the space instead of the labelled batch")
-		auxLR      = flag.Float64("aux-lr", 0, "learning rate of the hypernetwork and target network (0: -lr)")
-		auxWarmup  = flag.Int("aux-warmup", 0, "steps of the auxiliary task alone, on sampled unlabelled architectures, before the labelled training (-model hypernas)")
-		q          = flag.Float64("q", 1.5, "preference coefficient of -weighting adaptive")
-		lossKind   loss.Kind
+		spaceName  = fl.String("space", "nb201", "benchmark space: "+strings.Join(cli.Names(), ", "))
+		model      = fl.String("model", "hypernas-p", "predictor: hypernas (global encoding + hypernetwork auxiliary task), hypernas-p (global encoding alone) or np (single cell, Neural Predictor baseline)")
+		train      = fl.Int("train", 78, "number of labelled training architectures (at least 2, fewer than the benchmark's rows)")
+		seedsFlag  = fl.String("seeds", "0,1,2,3,4", "seeds, e.g. 0,1,2 or 0-4")
+		epochs     = fl.Int("epochs", def.Epochs, "training epochs")
+		hidden     = fl.Int("hidden", def.Hidden, "GCN hidden size")
+		lr         = fl.Float64("lr", def.LearningRate, "learning rate")
+		batch      = fl.Int("batch", def.BatchSize, "training batch size")
+		wd         = fl.Float64("wd", def.WeightDecay, "weight decay (0: none)")
+		dropout    = fl.Float64("dropout", def.Dropout, "dropout probability, in [0, 1)")
+		dataDir    = fl.String("data", "", "benchmark data folder (default $HYPERNAS_DATA)")
+		trainMet   = fl.String("metric", "", "training label column (default: the space's)")
+		testMet    = fl.String("test-metric", "", "evaluation column (default: the space's, or -metric when that is set)")
+		save       = fl.String("save", "", "save the first seed's trained predictor to this file")
+		plotFile   = fl.String("plot", "", "write a predicted-vs-true scatter plot (PNG) of the first seed")
+		jsonOut    = fl.Bool("json", false, "end stdout with one JSON line")
+		quiet      = fl.Bool("quiet", false, "no progress on stderr")
+		maxWorkers = fl.Int("workers", def.Workers, "prediction goroutines (0: one per CPU)")
+		auxName    = fl.String("aux", "cifar10", "auxiliary image dataset of -model hypernas: cifar10 (<data>/cifar10/train_4000.bin) or fashion (Fashion-MNIST IDX files)")
+		fashionDir = fl.String("fashion-dir", cli.DefaultFashionDir, "folder of the Fashion-MNIST IDX files of -aux fashion (Debian package dataset-fashion-mnist)")
+		auxImages  = fl.Int("aux-images", hdef.ImagesPerArch, "auxiliary images per architecture per step")
+		auxSize    = fl.Int("aux-size", hdef.ImageSize, "auxiliary image side after down-scaling, a multiple of 4")
+		auxChan    = fl.Int("aux-channels", hdef.Channels, "target network width")
+		auxCells   = fl.Int("aux-cells", hdef.CellsPerStage, "target network cells per stage")
+		auxMax     = fl.Int("aux-max", hdef.MaxImages, "use only the first n auxiliary images (0: all)")
+		weighting  = fl.String("weighting", "uncertainty", "multi-task weighting of L_pred and L_hyper: "+strings.Join(cli.WeightingNames, ", "))
+		auxWeight  = fl.Float64("aux-weight", 1, "weight of L_hyper with -weighting fixed")
+		rankLabels = fl.Bool("rank-labels", def.RankLabels, "train on the rank-Gauss transform of the labels (robust to failed runs such as NB101's 9.5 % cells)")
+		auxSampled = fl.Bool("aux-sampled", def.AuxSampled, "train the auxiliary task on unlabelled architectures sampled from the space instead of the labelled batch")
+		auxLR      = fl.Float64("aux-lr", def.AuxLearningRate, "learning rate of the hypernetwork and target network (0: -lr)")
+		auxWarmup  = fl.Int("aux-warmup", def.AuxWarmup, "steps of the auxiliary task alone, on sampled unlabelled architectures, before the labelled training")
+		q          = fl.Float64("q", 1.5, "preference coefficient of -weighting adaptive, a positive number")
+		lossKind   = def.Loss
 	)
-	flag.Var(&lossKind, "loss", "prediction loss: "+strings.Join(loss.KindNames(), ", "))
-	if err := flag.Parse(args); err != nil {
+	fl.Var(&lossKind, "loss", "prediction loss: "+strings.Join(loss.KindNames(), ", "))
+	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	if flag.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %v", flag.Args())
+
+	// Every check of the command line comes before the data is read.
+	fl.OneOf("space", *spaceName, "space", cli.Names())
+	fl.OneOf("model", *model, "model", []string{"hypernas", "hypernas-p", "np"})
+	seeds := fl.Seeds("seeds", *seedsFlag)
+	fl.AtLeast("train", *train, 2)
+	fl.AtLeast("epochs", *epochs, 1)
+	fl.AtLeast("hidden", *hidden, 1)
+	fl.Positive("lr", *lr)
+	fl.AtLeast("batch", *batch, 1)
+	fl.NonNegative("wd", *wd)
+	fl.Fraction("dropout", *dropout)
+	fl.AtLeast("workers", *maxWorkers, 0)
+	aux := *model == "hypernas"
+	fl.OnlyIf(aux, fmt.Sprintf("applies only to -model hypernas, not %s", *model),
+		"aux", "fashion-dir", "aux-images", "aux-size", "aux-channels", "aux-cells", "aux-max",
+		"weighting", "aux-weight", "q", "aux-sampled", "aux-lr", "aux-warmup")
+	if aux {
+		fl.OneOf("aux", *auxName, "auxiliary dataset", cli.AuxNames)
+		fl.OnlyIf(*auxName == "fashion", "applies only with -aux fashion", "fashion-dir")
+		fl.AtLeast("aux-images", *auxImages, 1)
+		if *auxSize < 4 || *auxSize%4 != 0 {
+			fl.Refuse("aux-size", *auxSize, "must be a positive multiple of 4")
+		}
+		fl.AtLeast("aux-channels", *auxChan, 1)
+		fl.AtLeast("aux-cells", *auxCells, 1)
+		fl.AtLeast("aux-max", *auxMax, 0)
+		fl.OneOf("weighting", *weighting, "weighting", cli.WeightingNames)
+		fl.OnlyIf(*weighting == "fixed", fmt.Sprintf("applies only with -weighting fixed, not %s", *weighting), "aux-weight")
+		fl.OnlyIf(*weighting == "adaptive", fmt.Sprintf("applies only with -weighting adaptive, not %s", *weighting), "q")
+		fl.NonNegative("aux-weight", *auxWeight)
+		fl.Positive("q", *q)
+		fl.NonNegative("aux-lr", *auxLR)
+		fl.AtLeast("aux-warmup", *auxWarmup, 0)
+	}
+	fl.OutputFile("save")
+	fl.OutputFile("plot")
+	if err := fl.Err(); err != nil {
+		return err
 	}
 
 	space, err := cli.Lookup(*spaceName)
 	if err != nil {
 		return err
 	}
-	seeds, err := cli.ParseSeeds(*seedsFlag)
-	if err != nil {
-		return err
+	enc := hypernas.Global
+	if *model == "np" {
+		enc = hypernas.SingleCell
 	}
-	var opts []hypernas.Option
-	switch *model {
-	case "hypernas-p", "hypernas":
-		opts = append(opts, hypernas.WithEncoding(hypernas.Global))
-	case "np":
-		opts = append(opts, hypernas.WithEncoding(hypernas.SingleCell))
-	default:
-		return fmt.Errorf("unknown model %q (known: hypernas, hypernas-p, np)", *model)
-	}
-	if *model != "hypernas" && (*auxSampled || *auxWarmup != 0 || *auxLR != 0) {
-		return fmt.Errorf("-aux-sampled, -aux-warmup and -aux-lr need -model hypernas, not %s", *model)
-	}
-	if *model == "hypernas" {
-		wf, err := cli.Weighting(*weighting, *auxWeight, *q)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, hypernas.WithWeighting(wf))
-	}
-	if *epochs > 0 {
-		opts = append(opts, hypernas.WithEpochs(*epochs))
-	}
-	if *hidden > 0 {
-		opts = append(opts, hypernas.WithHidden(*hidden))
-	}
-	if *lr > 0 {
-		opts = append(opts, hypernas.WithLearningRate(*lr))
-	}
-	if *batch > 0 {
-		opts = append(opts, hypernas.WithBatchSize(*batch))
-	}
-	if *wd >= 0 {
-		opts = append(opts, hypernas.WithWeightDecay(*wd))
-	}
-	if *dropout >= 0 {
-		opts = append(opts, hypernas.WithDropout(*dropout))
-	}
-	opts = append(opts, hypernas.WithWorkers(*maxWorkers), hypernas.WithLoss(lossKind), hypernas.WithRankLabels(*rankLabels))
-	fs := hypernas.FewShot{Train: *train, TrainMetric: space.TrainMetric, TestMetric: space.TestMetric, TestAll: space.TestAll}
+	opts := []hypernas.Option{hypernas.WithEncoding(enc),
+		hypernas.WithEpochs(*epochs), hypernas.WithHidden(*hidden), hypernas.WithLearningRate(*lr), hypernas.WithBatchSize(*batch),
+		hypernas.WithWeightDecay(*wd), hypernas.WithDropout(*dropout),
+		hypernas.WithWorkers(*maxWorkers), hypernas.WithLoss(lossKind), hypernas.WithRankLabels(*rankLabels)}
+	proto := fewshot.Protocol{Train: *train, TrainMetric: space.TrainMetric, TestMetric: space.TestMetric, TestAll: space.TestAll}
 	if *trainMet != "" {
-		fs.TrainMetric, fs.TestMetric = *trainMet, *trainMet
+		proto.TrainMetric, proto.TestMetric = *trainMet, *trainMet
 	}
 	if *testMet != "" {
-		fs.TestMetric = *testMet
+		proto.TestMetric = *testMet
 	}
 
 	dir, err := searchspace.DataDir(*dataDir)
 	if err != nil {
 		return err
 	}
+	if aux {
+		if err := cli.CheckAux(*auxName, dir, *fashionDir); err != nil {
+			return err
+		}
+	}
 	bench, err := space.Load(dir)
 	if err != nil {
 		return err
 	}
-	for _, m := range []string{fs.TrainMetric, fs.TestMetric} {
-		if !bench.Table.HasMetric(m) {
-			return fmt.Errorf("space %s has no metric %q (it has %v)", space.Name, m, bench.Table.Metrics())
+	for _, m := range []struct{ flag, metric string }{{"metric", proto.TrainMetric}, {"test-metric", proto.TestMetric}} {
+		if !bench.Table.HasMetric(m.metric) {
+			return fmt.Errorf("-%s %q: space %s has no such column (it has %s)", m.flag, m.metric, space.Name, strings.Join(bench.Table.Metrics(), ", "))
 		}
 	}
-	if *train < 2 || *train >= bench.Table.Len() {
-		return fmt.Errorf("-train %d: must be between 2 and %d for space %s", *train, bench.Table.Len()-1, space.Name)
+	if err := cli.CheckTrain(*train, bench.Table.Len(), proto.TestAll, "space "+space.Name); err != nil {
+		return err
 	}
 	var auxDesc string
-	if *model == "hypernas" {
+	if aux {
 		data, err := cli.LoadAux(*auxName, dir, *fashionDir)
 		if err != nil {
 			return err
 		}
-		var hopts []hypernas.HyperOption
-		for _, o := range []struct {
-			v int
-			f func(int) hypernas.HyperOption
-		}{{*auxImages, hypernas.WithImagesPerArch}, {*auxSize, hypernas.WithImageSize}, {*auxChan, hypernas.WithTargetChannels},
-			{*auxCells, hypernas.WithCellsPerStage}, {*auxMax, hypernas.WithMaxImages}} {
-			if o.v != 0 {
-				hopts = append(hopts, o.f(o.v))
-			}
-		}
-		task, err := hypernas.NewHyperTask(bench.Space, data, hopts...)
+		task, err := hypernet.New(bench.Space, data, hypernet.WithImagesPerArch(*auxImages), hypernet.WithImageSize(*auxSize),
+			hypernet.WithTargetChannels(*auxChan), hypernet.WithCellsPerStage(*auxCells), hypernet.WithMaxImages(*auxMax))
 		if err != nil {
 			return err
 		}
-		opts = append(opts, hypernas.WithAux(task), hypernas.WithAuxSampled(*auxSampled), hypernas.WithAuxWarmup(*auxWarmup), hypernas.WithAuxLearningRate(*auxLR))
+		wf, err := cli.Weighting(*weighting, *auxWeight, *q)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, hypernas.WithAux(task), hypernas.WithWeighting(wf), hypernas.WithAuxSampled(*auxSampled),
+			hypernas.WithAuxWarmup(*auxWarmup), hypernas.WithAuxLearningRate(*auxLR))
 		c := task.Config()
 		auxDesc = fmt.Sprintf("%s (%d images, %d×%d, %d per architecture; target %d channels, %d cells per stage)",
 			*auxName, task.Images().N, c.ImageSize, c.ImageSize, c.ImagesPerArch, c.Channels, c.CellsPerStage)
@@ -215,20 +218,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		spaceSize = space.SpaceSize()
 	}
 
-	var results []*hypernas.FewShotResult
+	var results []*fewshot.Result
 	for i, seed := range seeds {
-		fs.Seed = seed
+		proto.Seed = seed
 		var bar *progress
 		seedOpts := opts
 		if !*quiet {
 			what := fmt.Sprintf("%d architectures", bench.Table.Len()-*train)
-			if fs.TestAll {
+			if proto.TestAll {
 				what = fmt.Sprintf("all %d architectures", bench.Table.Len())
 			}
-			bar = newProgress(stderr, fmt.Sprintf("seed %d (%d/%d)", seed, i+1, len(seeds)), epochsOf(opts), what)
-			seedOpts = append(seedOpts, hypernas.WithProgress(bar.epoch))
+			bar = newProgress(stderr, fmt.Sprintf("seed %d (%d/%d)", seed, i+1, len(seeds)), *epochs, what)
+			seedOpts = append(seedOpts[:len(seedOpts):len(seedOpts)], hypernas.WithProgress(bar.epoch))
 		}
-		res, err := hypernas.EvaluateFewShot(ctx, bench, fs, seedOpts...)
+		res, err := fewshot.Evaluate(ctx, bench, proto, seedOpts...)
 		bar.done()
 		if err != nil {
 			return fmt.Errorf("seed %d: %w", seed, err)
@@ -246,13 +249,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		results = append(results, res)
 		if i == 0 && *save != "" {
 			if err := res.Predictor.SaveFile(*save); err != nil {
-				return err
+				return fmt.Errorf("-save: %w", err)
 			}
 		}
 		if i == 0 && *plotFile != "" {
 			title := fmt.Sprintf("%s %s, N=%d, seed %d: Kendall tau %.3f", space.Name, *model, *train, seed, res.KendallTau)
-			if err := scatterPlot(*plotFile, title, fs.TestMetric, res.True, res.Predicted); err != nil {
-				return fmt.Errorf("plot: %w", err)
+			if err := scatterPlot(*plotFile, title, proto.TestMetric, res.True, res.Predicted); err != nil {
+				return fmt.Errorf("-plot: %w", err)
 			}
 		}
 	}
@@ -267,7 +270,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	s := summary{Space: space.Name, Model: *model, Loss: lossKind.String(), Train: *train, Seeds: seeds, Epochs: results[0].Report.Epochs, RankLabels: *rankLabels,
 		KendallTaus: taus, TopK: results[0].TopK, TestSize: results[0].Test, SpaceSize: spaceSize,
-		TrainSeconds: cli.Median(trainS), PredictSeconds: cli.Median(predS), TrainMetric: fs.TrainMetric, TestMetric: fs.TestMetric}
+		TrainSeconds: cli.Median(trainS), PredictSeconds: cli.Median(predS), TrainMetric: proto.TrainMetric, TestMetric: proto.TestMetric}
 	s.KendallTau, s.KendallTauStd = cli.MeanStd(taus)
 	if *model == "hypernas" {
 		s.Aux, s.Weighting, s.AuxSampled, s.AuxWarmup, s.AuxLR = *auxName, *weighting, *auxSampled, *auxWarmup, *auxLR
@@ -286,18 +289,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s %s N=%d: Kendall tau %.4f ± %.4f over %d seeds (train %s, test %s on %d); train %.1fs, predict %.2fs (medians)\n",
-		space.Name, *model, *train, s.KendallTau, s.KendallTauStd, len(seeds), fs.TrainMetric, fs.TestMetric, s.TestSize, s.TrainSeconds, s.PredictSeconds)
+		space.Name, *model, *train, s.KendallTau, s.KendallTauStd, len(seeds), proto.TrainMetric, proto.TestMetric, s.TestSize, s.TrainSeconds, s.PredictSeconds)
 	if *jsonOut {
 		return cli.WriteJSONLine(stdout, s)
 	}
 	return nil
-}
-
-// epochsOf is the number of epochs the options train for.
-func epochsOf(opts []hypernas.Option) int {
-	o := hypernas.Defaults()
-	for _, f := range opts {
-		f(&o)
-	}
-	return o.Epochs
 }

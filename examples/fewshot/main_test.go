@@ -10,25 +10,17 @@ import (
 	"testing"
 
 	"github.com/hypernas/go-hypernas/hypernas"
+	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func dataDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv(searchspace.DataEnv)
-	if dir == "" {
-		t.Skip("HYPERNAS_DATA is not set: point it at the benchmark data folder (../shared/data) to run this test")
-	}
-	return dir
-}
-
 // TestSmokeNB201 runs the whole protocol on a small setting and checks the
 // JSON contract, the plot and the saved predictor.
 func TestSmokeNB201(t *testing.T) {
-	dir := dataDir(t)
+	dir := datadir.Dir(t)
 	tmp := t.TempDir()
 	save, plot := filepath.Join(tmp, "p.hnp"), filepath.Join(tmp, "scatter.png")
 	var out, errOut bytes.Buffer
@@ -58,22 +50,95 @@ func TestSmokeNB201(t *testing.T) {
 	assert.Equal(t, hypernas.SingleCell, p.Options().Encoding, "the last run saved the np model")
 }
 
-func TestBadFlags(t *testing.T) {
+// TestRefusals checks that every bad flag value is refused with an error
+// that names the flag, before any data is read: -data points at an empty
+// folder, so a check that came after loading would fail differently.
+func TestRefusals(t *testing.T) {
+	empty := t.TempDir()
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-epochs", "0"}, "-epochs 0: must be at least 1"},
+		{[]string{"-epochs", "-3"}, "-epochs -3: must be at least 1"},
+		{[]string{"-hidden", "0"}, "-hidden 0: must be at least 1"},
+		{[]string{"-lr", "0"}, "-lr 0: must be a positive finite number"},
+		{[]string{"-lr", "-0.1"}, "-lr -0.1: must be a positive finite number"},
+		{[]string{"-lr", "NaN"}, "-lr NaN: must be a positive finite number"},
+		{[]string{"-lr", "Inf"}, "-lr +Inf: must be a positive finite number"},
+		{[]string{"-batch", "0"}, "-batch 0: must be at least 1"},
+		{[]string{"-wd", "-1"}, "-wd -1: must be a finite number, 0 or more"},
+		{[]string{"-wd", "NaN"}, "-wd NaN: must be a finite number"},
+		{[]string{"-dropout", "1"}, "-dropout 1: must be at least 0 and less than 1"},
+		{[]string{"-dropout", "-0.5"}, "-dropout -0.5: must be at least 0"},
+		{[]string{"-workers", "-1"}, "-workers -1: must be at least 0"},
+		{[]string{"-train", "1"}, "-train 1: must be at least 2"},
+		{[]string{"-seeds", ""}, `-seeds "": no seeds`},
+		{[]string{"-seeds", "a"}, `-seeds "a": "a" is not a seed`},
+		{[]string{"-seeds", "0,1,0"}, "seed 0 appears twice"},
+		{[]string{"-seeds", "3-1"}, `bad range "3-1"`},
+		{[]string{"-space", "nope"}, `-space "nope": unknown space`},
+		{[]string{"-model", "nope"}, `-model "nope": unknown model`},
+		{[]string{"-loss", "nope"}, "-loss"},
+		{[]string{"extra"}, "unexpected arguments"},
+		{[]string{"-model", "hypernas", "-weighting", "fixed", "-aux-weight", "-5"}, "-aux-weight -5: must be a finite number, 0 or more"},
+		{[]string{"-model", "hypernas", "-weighting", "adaptive", "-q", "0"}, "-q 0: must be a positive finite number"},
+		{[]string{"-model", "hypernas", "-weighting", "adaptive", "-q", "-1.5"}, "-q -1.5: must be a positive finite number"},
+		{[]string{"-model", "hypernas", "-weighting", "adaptive", "-q", "NaN"}, "-q NaN: must be a positive finite number"},
+		{[]string{"-model", "hypernas", "-weighting", "adaptive", "-q", "Inf"}, "-q +Inf: must be a positive finite number"},
+		{[]string{"-model", "hypernas", "-aux-size", "6"}, "-aux-size 6: must be a positive multiple of 4"},
+		{[]string{"-model", "hypernas", "-aux-images", "0"}, "-aux-images 0: must be at least 1"},
+		{[]string{"-model", "hypernas", "-aux-max", "-1"}, "-aux-max -1: must be at least 0"},
+		{[]string{"-model", "hypernas", "-aux-lr", "-1"}, "-aux-lr -1: must be a finite number"},
+		{[]string{"-model", "hypernas", "-aux-warmup", "-1"}, "-aux-warmup -1: must be at least 0"},
+		{[]string{"-model", "hypernas", "-aux", "nope"}, `-aux "nope": unknown auxiliary dataset`},
+		{[]string{"-model", "hypernas", "-weighting", "nope"}, `-weighting "nope": unknown weighting`},
+		{[]string{"-model", "hypernas-p", "-aux-sampled"}, "-aux-sampled applies only to -model hypernas, not hypernas-p"},
+		{[]string{"-model", "np", "-aux", "cifar10"}, "-aux applies only to -model hypernas, not np"},
+		{[]string{"-model", "np", "-q", "2"}, "-q applies only to -model hypernas"},
+		{[]string{"-model", "hypernas", "-aux-weight", "2"}, "-aux-weight applies only with -weighting fixed, not uncertainty"},
+		{[]string{"-model", "hypernas", "-weighting", "fixed", "-q", "2"}, "-q applies only with -weighting adaptive, not fixed"},
+		{[]string{"-model", "hypernas", "-fashion-dir", empty}, "-fashion-dir applies only with -aux fashion"},
+		{[]string{"-plot", filepath.Join(empty, "no", "such", "p.png")}, "does not exist"},
+		{[]string{"-save", filepath.Join(file, "p.hnp")}, "is not a folder"},
+		{[]string{"-save", empty}, "is a folder"},
+		// Auxiliary files are looked for before the benchmark is loaded.
+		{[]string{"-model", "hypernas", "-aux", "fashion", "-fashion-dir", empty}, "dataset-fashion-mnist"},
+		{[]string{"-model", "hypernas"}, "-aux cifar10"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), append(c.args, "-data", empty), &out, &errOut)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.NotContains(t, err.Error(), "HYPERNAS_DATA", "refused after looking for the data")
+			assert.Empty(t, out.String())
+		})
+	}
+	ents, err := os.ReadDir(empty)
+	require.NoError(t, err)
+	assert.Empty(t, ents, "the write checks leave nothing behind")
+}
+
+// TestNoData checks the errors of a missing data folder.
+func TestNoData(t *testing.T) {
 	var out, errOut bytes.Buffer
 	ctx := context.Background()
-	assert.ErrorContains(t, run(ctx, []string{"-space", "nope"}, &out, &errOut), "unknown space")
-	assert.ErrorContains(t, run(ctx, []string{"-model", "nope"}, &out, &errOut), "unknown model")
-	assert.ErrorContains(t, run(ctx, []string{"-seeds", "a"}, &out, &errOut), "seeds")
-	assert.Error(t, run(ctx, []string{"-loss", "nope"}, &out, &errOut))
 	t.Setenv(searchspace.DataEnv, "")
 	assert.ErrorIs(t, run(ctx, []string{"-data", ""}, &out, &errOut), searchspace.ErrNoData)
 	assert.ErrorContains(t, run(ctx, []string{"-data", t.TempDir()}, &out, &errOut), "HYPERNAS_DATA")
+	for _, dir := range datadir.BadDirs(t) {
+		assert.Error(t, run(context.Background(), []string{"-data", dir, "-quiet"}, &out, &errOut), "-data %q", dir)
+	}
 }
 
 // TestSmokeHypernas runs -model hypernas on a tiny setting with each
 // auxiliary dataset and weighting, and checks the JSON contract.
 func TestSmokeHypernas(t *testing.T) {
-	dir := dataDir(t)
+	dir := datadir.Dir(t)
 	cases := [][]string{
 		{"-aux", "cifar10", "-weighting", "adaptive", "-q", "1.5", "-aux-images", "1", "-aux-size", "4"},
 		{"-aux", "fashion", "-weighting", "fixed", "-aux-weight", "0.5"},
@@ -99,10 +164,4 @@ func TestSmokeHypernas(t *testing.T) {
 			assert.Contains(t, errOut.String(), "L_hyper")
 		})
 	}
-	var out, errOut bytes.Buffer
-	ctx := context.Background()
-	assert.ErrorContains(t, run(ctx, []string{"-model", "hypernas", "-aux", "nope", "-data", dir}, &out, &errOut), "unknown auxiliary dataset")
-	assert.ErrorContains(t, run(ctx, []string{"-model", "hypernas", "-weighting", "nope", "-data", dir}, &out, &errOut), "unknown weighting")
-	assert.ErrorContains(t, run(ctx, []string{"-model", "hypernas", "-aux-size", "6", "-data", dir}, &out, &errOut), "multiple of 4")
-	assert.ErrorContains(t, run(ctx, []string{"-model", "hypernas", "-aux", "fashion", "-fashion-dir", t.TempDir(), "-data", dir}, &out, &errOut), "dataset-fashion-mnist")
 }

@@ -20,24 +20,25 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/hypernas/go-hypernas/examples/internal/cli"
 	"github.com/hypernas/go-hypernas/hypernas"
+	"github.com/hypernas/go-hypernas/hypernas/search"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
 )
 
-// benchSpace is a benchmark of the shared registry (cli.Space: loader, the
+// benchSpace is a benchmark of the registry (cli.Space: loader, the
 // metric the oracle answers, the one reported) with what a search adds.
 type benchSpace struct {
 	cli.Space
@@ -82,7 +83,10 @@ type runResult struct {
 	// TrueFront is how many points of the table's true Pareto front the
 	// search queried (with -objective).
 	TrueFront int `json:"true_front_found,omitempty"`
-	res       *hypernas.SearchResult
+	// Failures is the number of failed oracle queries (they count
+	// against the budget).
+	Failures int `json:"failures,omitempty"`
+	res      *search.Result
 }
 
 type paretoEntry struct {
@@ -120,87 +124,120 @@ type summary struct {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "search:", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	cli.Exit("search", err)
 }
 
+// predictorFlags are the flags that only the predictor strategies use.
+var predictorFlags = []string{"model", "hidden", "rank-labels", "epochs", "retrain-epochs", "initial", "topk", "workers"}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flag := flag.NewFlagSet("search", flag.ContinueOnError)
-	flag.SetOutput(stderr)
+	def := hypernas.Defaults()
+	fl := cli.NewFlags("search", stderr)
 	var (
-		spaceName  = flag.String("space", "nb201", "benchmark: nb201 or nb101")
-		strategies = flag.String("strategy", "predictor-evolution", "comma-separated strategies: "+strings.Join(hypernas.StrategyNames(), ", ")+", or all")
-		budget     = flag.Int("budget", 0, "oracle queries per search (0: 100 on nb201, 150 on nb101)")
-		seedsFlag  = flag.String("seeds", "0-9", "seeds, e.g. 0-9 or 0,3,5")
-		objective  = flag.String("objective", "", "second objective to minimise: latency:DEVICE (e.g. latency:pixel3, nb201), params, or metric:COLUMN; prints the Pareto set")
-		maxCost    = flag.Float64("max-cost", math.Inf(1), "constraint: never query an architecture whose cost is above this (needs -objective)")
-		model      = flag.String("model", "hypernas-p", "predictor: hypernas-p (global encoding) or np (single cell)")
-		hidden     = flag.Int("hidden", 0, "predictor GCN hidden size (0: default)")
-		rankLabels = flag.Bool("rank-labels", hypernas.Defaults().RankLabels, "predictor trains on the rank-Gauss transform of the queried labels")
-		epochs     = flag.Int("epochs", 0, "first fit epochs (0: strategy default)")
-		retrain    = flag.Int("retrain-epochs", 0, "warm-started refit epochs (0: strategy default)")
-		initial    = flag.Int("initial", 0, "random queries before the first fit (0: strategy default)")
-		topK       = flag.Int("topk", 0, "queries per predictor round (0: strategy default)")
-		dataDir    = flag.String("data", "", "benchmark data folder (default $HYPERNAS_DATA)")
-		plotFile   = flag.String("plot", "", "write a PNG of best-so-far accuracy against queries, per strategy")
-		jsonOut    = flag.Bool("json", false, "end stdout with one JSON line")
-		quiet      = flag.Bool("quiet", false, "no progress on stderr")
-		workers    = flag.Int("workers", 0, "prediction goroutines (0: one per CPU)")
+		spaceName  = fl.String("space", "nb201", "benchmark: nb201 or nb101")
+		strategies = fl.String("strategy", "predictor-evolution", "comma-separated strategies: "+strings.Join(search.StrategyNames(), ", ")+", or all")
+		budget     = fl.Int("budget", 0, "oracle queries per search (default: 100 on nb201, 150 on nb101)")
+		seedsFlag  = fl.String("seeds", "0-9", "seeds, e.g. 0-9 or 0,3,5")
+		objective  = fl.String("objective", "", "second objective to minimise: latency:DEVICE (e.g. latency:pixel3, nb201), params, or metric:COLUMN; prints the Pareto set")
+		maxCost    = fl.Float64("max-cost", math.Inf(1), "constraint: never query an architecture whose cost is above this (needs -objective)")
+		model      = fl.String("model", "hypernas-p", "predictor: hypernas-p (global encoding) or np (single cell)")
+		hidden     = fl.Int("hidden", def.Hidden, "predictor GCN hidden size")
+		rankLabels = fl.Bool("rank-labels", def.RankLabels, "predictor trains on the rank-Gauss transform of the queried labels")
+		epochs     = fl.Int("epochs", search.DefaultFitEpochs, "epochs of the predictor's first fit")
+		retrain    = fl.Int("retrain-epochs", search.DefaultRefitEpochs, "epochs of every warm-started refit")
+		initial    = fl.Int("initial", search.DefaultInitial, "random queries before the first fit (at least 2)")
+		topK       = fl.Int("topk", search.DefaultTopK, "queries per predictor round")
+		dataDir    = fl.String("data", "", "benchmark data folder (default $HYPERNAS_DATA)")
+		plotFile   = fl.String("plot", "", "write a PNG of best-so-far accuracy against queries, per strategy")
+		jsonOut    = fl.Bool("json", false, "end stdout with one JSON line")
+		quiet      = fl.Bool("quiet", false, "no progress on stderr")
+		workers    = fl.Int("workers", def.Workers, "prediction goroutines (0: one per CPU)")
 	)
-	if err := flag.Parse(args); err != nil {
+	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	if flag.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %v", flag.Args())
+
+	// Every check of the command line comes before the data is read.
+	sp, spaceOK := lookupSpace(*spaceName)
+	if !spaceOK {
+		fl.Refuse("space", *spaceName, "unknown space (known: %s)", strings.Join(slices.Sorted(maps.Keys(searchable)), ", "))
 	}
-	sp, ok := lookupSpace(*spaceName)
-	if !ok {
-		return fmt.Errorf("unknown space %q (known: nb101, nb201)", *spaceName)
-	}
-	seeds, err := cli.ParseSeeds(*seedsFlag)
-	if err != nil {
-		return err
-	}
-	if *budget == 0 {
+	seeds := fl.Seeds("seeds", *seedsFlag)
+	if fl.IsSet("budget") {
+		fl.AtLeast("budget", *budget, 1)
+	} else {
 		*budget = sp.budget
-	}
-	if *budget < 1 {
-		return fmt.Errorf("-budget %d: must be at least 1", *budget)
 	}
 	names := strings.Split(*strategies, ",")
 	if *strategies == "all" {
-		names = hypernas.StrategyNames()
+		names = search.StrategyNames()
 	}
-	popts := []hypernas.Option{hypernas.WithWorkers(*workers), hypernas.WithRankLabels(*rankLabels)}
-	switch *model {
-	case "hypernas-p":
-	case "np":
-		popts = append(popts, hypernas.WithEncoding(hypernas.SingleCell))
-	default:
-		return fmt.Errorf("unknown model %q (known: hypernas-p, np)", *model)
-	}
-	if *hidden > 0 {
-		popts = append(popts, hypernas.WithHidden(*hidden))
-	}
-	var strats []hypernas.Strategy
-	for _, n := range names {
-		s, err := hypernas.NewStrategy(strings.TrimSpace(n), popts...)
-		if err != nil {
-			return err
+	usesPredictor := false
+	for i, n := range names {
+		names[i] = strings.TrimSpace(n)
+		switch {
+		case !slices.Contains(search.StrategyNames(), names[i]):
+			fl.Refuse("strategy", *strategies, "unknown strategy %q (known: %s, or all)", names[i], strings.Join(search.StrategyNames(), ", "))
+		case slices.Contains(names[:i], names[i]):
+			fl.Refuse("strategy", *strategies, "%s appears twice", names[i])
 		}
-		switch s := s.(type) {
-		case *hypernas.PredictorEvolution:
-			s.Epochs, s.RetrainEpochs, s.Initial, s.TopK = *epochs, *retrain, *initial, *topK
-		case *hypernas.PredictorIterative:
-			s.Epochs, s.RetrainEpochs, s.Initial, s.TopK = *epochs, *retrain, *initial, *topK
+		usesPredictor = usesPredictor || search.UsesPredictor(names[i])
+	}
+	var predictorStrategies []string
+	for _, n := range search.StrategyNames() {
+		if search.UsesPredictor(n) {
+			predictorStrategies = append(predictorStrategies, n)
+		}
+	}
+	fl.OnlyIf(usesPredictor, "applies only to the predictor strategies ("+strings.Join(predictorStrategies, ", ")+")", predictorFlags...)
+	fl.OneOf("model", *model, "model", []string{"hypernas-p", "np"})
+	fl.AtLeast("hidden", *hidden, 1)
+	fl.AtLeast("epochs", *epochs, 1)
+	fl.AtLeast("retrain-epochs", *retrain, 1)
+	fl.AtLeast("initial", *initial, 2)
+	fl.AtLeast("topk", *topK, 1)
+	fl.AtLeast("workers", *workers, 0)
+	fl.OnlyIf(*objective != "", "needs -objective", "max-cost")
+	if math.IsNaN(*maxCost) {
+		fl.Refuse("max-cost", *maxCost, "must be a number")
+	}
+	var obj *costObjective
+	if spaceOK {
+		var err error
+		obj, err = parseObjective(*objective, sp.Name)
+		fl.Fail(err)
+	}
+	fl.OutputFile("plot")
+	if err := fl.Err(); err != nil {
+		return err
+	}
+
+	var strats []search.Strategy
+	for _, n := range names {
+		var sopts []search.StrategyOption
+		if search.UsesPredictor(n) {
+			popts := []hypernas.Option{hypernas.WithWorkers(*workers), hypernas.WithRankLabels(*rankLabels), hypernas.WithHidden(*hidden)}
+			if *model == "np" {
+				popts = append(popts, hypernas.WithEncoding(hypernas.SingleCell))
+			}
+			sopts = append(sopts, search.WithPredictor(popts...))
+			if fl.IsSet("epochs") || fl.IsSet("retrain-epochs") {
+				sopts = append(sopts, search.WithFitEpochs(*epochs, *retrain))
+			}
+			if fl.IsSet("initial") {
+				sopts = append(sopts, search.WithInitial(*initial))
+			}
+			if fl.IsSet("topk") {
+				sopts = append(sopts, search.WithTopK(*topK))
+			}
+		}
+		s, err := search.NewStrategy(n, sopts...)
+		if err != nil {
+			return fmt.Errorf("-strategy %s: %w", n, err)
 		}
 		strats = append(strats, s)
-	}
-	if *objective == "" && !math.IsInf(*maxCost, 1) {
-		return errors.New("-max-cost needs -objective")
 	}
 
 	dir, err := searchspace.DataDir(*dataDir)
@@ -214,36 +251,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var sopts []hypernas.SearchOption
+	var sopts []search.Option
 	if sp.restrictToData {
-		sopts = append(sopts, hypernas.WithCandidates(bench.Archs))
+		sopts = append(sopts, search.WithCandidates(bench.Archs))
 	}
-	var costFn hypernas.CostFunc
-	var costTable *searchspace.Table
-	var costMetric string
-	if *objective != "" {
-		costTable, costMetric, err = costOf(sp, bench, dir, *objective)
+	var costFn search.CostFunc
+	if obj != nil {
+		costTable, costMetric, err := obj.resolve(sp, bench, dir)
 		if err != nil {
 			return err
 		}
-		if costFn, err = hypernas.TableCost(costTable, costMetric); err != nil {
+		if costFn, err = search.TableCost(costTable, costMetric); err != nil {
 			return err
 		}
-		sopts = append(sopts, hypernas.WithCost(*objective, costFn), hypernas.WithMaxCost(*maxCost))
+		sopts = append(sopts, search.WithCost(*objective, costFn), search.WithMaxCost(*maxCost))
 	}
-	probe, err := hypernas.NewTableOracle(bench.Table, sp.TrainMetric, sp.TestMetric)
+	probe, err := search.NewTableOracle(bench.Table, sp.TrainMetric, sp.TestMetric)
 	if err != nil {
 		return err
 	}
-	optArch, _ := probe.Best()
+	optArch, _, ok := probe.Best()
+	if !ok {
+		return fmt.Errorf("space %s: no architecture of the benchmark has a %s", sp.Name, sp.TrainMetric)
+	}
 	optTest, _ := bench.Table.Lookup(optArch, sp.TestMetric)
 	var trueFront map[string]bool
 	if costFn != nil {
 		// The table's own Pareto front (within the constraint), to say how
 		// much of it a search found.
 		trueFront = make(map[string]bool)
-		vals, _ := bench.Table.Column(sp.TrainMetric)
-		var pts []hypernas.ParetoPoint
+		all, err := bench.Table.Column(sp.TrainMetric)
+		if err != nil {
+			return err
+		}
+		var vals, costs []float64
 		var keys []string
 		for i, a := range bench.Archs {
 			c, err := costFn(a)
@@ -251,17 +292,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 			if c <= *maxCost {
-				pts, keys = append(pts, hypernas.ParetoPoint{Value: vals[i], Cost: c}), append(keys, a.String())
+				vals, costs, keys = append(vals, all[i]), append(costs, c), append(keys, a.String())
 			}
 		}
-		for _, i := range hypernas.ParetoFront(pts) {
+		front, err := search.ParetoFront(vals, costs)
+		if err != nil {
+			return err
+		}
+		for _, i := range front {
 			trueFront[keys[i]] = true
 		}
 		// The best within the constraint is what a constrained search hopes for.
-		if !math.IsInf(*maxCost, 1) && len(pts) > 0 {
+		if !math.IsInf(*maxCost, 1) && len(vals) > 0 {
 			best := 0
-			for i := range pts {
-				if pts[i].Value > pts[best].Value {
+			for i := range vals {
+				if vals[i] > vals[best] {
 					best = i
 				}
 			}
@@ -278,13 +323,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			s.MaxCost = maxCost
 		}
 		for _, seed := range seeds {
-			oracle, err := hypernas.NewTableOracle(bench.Table, sp.TrainMetric, sp.TestMetric)
+			oracle, err := search.NewTableOracle(bench.Table, sp.TrainMetric, sp.TestMetric)
 			if err != nil {
 				return err
 			}
-			opts := append(append([]hypernas.SearchOption(nil), sopts...), hypernas.WithSearchSeed(seed))
+			opts := append(append([]search.Option(nil), sopts...), search.WithSeed(seed))
 			if !*quiet {
-				opts = append(opts, hypernas.WithSearchProgress(progress(stderr, st.Name(), seed, sp.scale)))
+				opts = append(opts, search.WithProgress(progress(stderr, st.Name(), seed, sp.scale)))
 			}
 			cpu0 := cpuSeconds()
 			res, err := st.Search(ctx, bench.Space, oracle, *budget, opts...)
@@ -297,10 +342,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 			best, ok := res.Best()
 			if !ok {
+				if res.Failures() > 0 {
+					return fmt.Errorf("%s, seed %d: every one of the %d queries failed; the first: %s", st.Name(), seed, len(res.Queries), res.Queries[0].Error)
+				}
 				return fmt.Errorf("%s, seed %d: no architecture was queried", st.Name(), seed)
 			}
 			rr := runResult{Seed: seed, Arch: best.Arch.String(), ValidAcc: best.Value * sp.scale, TestAcc: best.Report * sp.scale,
-				Queries: len(res.Queries), FoundAt: res.QueriesToFind(optArch), Seconds: res.Elapsed.Seconds(), CPUSeconds: cpu, res: res}
+				Queries: len(res.Queries), FoundAt: res.QueriesToFind(optArch), Seconds: res.Elapsed.Seconds(), CPUSeconds: cpu,
+				Failures: res.Failures(), res: res}
 			if costFn != nil {
 				front := res.Pareto()
 				rr.ParetoLen = len(front)
@@ -338,7 +387,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *plotFile != "" {
 		if err := convergencePlot(*plotFile, sp, *budget, sums); err != nil {
-			return fmt.Errorf("plot: %w", err)
+			return fmt.Errorf("-plot: %w", err)
 		}
 	}
 	if *jsonOut {
@@ -349,19 +398,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// costOf resolves an -objective to a table and column.
-func costOf(sp benchSpace, bench *searchspace.Benchmark, dir, objective string) (*searchspace.Table, string, error) {
+// costObjective is a parsed -objective: latency:DEVICE, params or
+// metric:COLUMN.
+type costObjective struct {
+	text, kind, arg string
+}
+
+// parseObjective checks the form of -objective ("" is none) before any data
+// is read; the device or column is checked against the data by resolve.
+func parseObjective(objective, space string) (*costObjective, error) {
+	if objective == "" {
+		return nil, nil
+	}
 	kind, arg, _ := strings.Cut(objective, ":")
-	switch kind {
+	o := &costObjective{text: objective, kind: kind, arg: arg}
+	switch {
+	case kind == "latency" && space != "nb201":
+		return nil, fmt.Errorf("-objective %q: latencies are only available for nb201", objective)
+	case kind == "latency" && arg == "", kind == "metric" && arg == "":
+		return nil, fmt.Errorf("-objective %q: want %s:%s", objective, kind, map[string]string{"latency": "DEVICE", "metric": "COLUMN"}[kind])
+	case kind == "params" && arg != "":
+		return nil, fmt.Errorf("-objective %q: params takes no argument", objective)
+	case kind == "latency", kind == "params", kind == "metric":
+		return o, nil
+	}
+	return nil, fmt.Errorf("-objective %q: want latency:DEVICE, params or metric:COLUMN", objective)
+}
+
+// resolve finds the objective's table and column.
+func (o *costObjective) resolve(sp benchSpace, bench *searchspace.Benchmark, dir string) (*searchspace.Table, string, error) {
+	switch o.kind {
 	case "latency":
-		if sp.Name != "nb201" {
-			return nil, "", fmt.Errorf("-objective %s: latencies are only available for nb201", objective)
-		}
 		lat, err := nasbench201.LoadLatency(dir)
 		if err != nil {
 			return nil, "", err
 		}
-		col := "lat_" + arg
+		col := "lat_" + o.arg
 		if !lat.HasMetric(col) {
 			var devs []string
 			for _, m := range lat.Metrics() {
@@ -369,18 +441,16 @@ func costOf(sp benchSpace, bench *searchspace.Benchmark, dir, objective string) 
 					devs = append(devs, d)
 				}
 			}
-			return nil, "", fmt.Errorf("-objective %s: no device %q (known: %s)", objective, arg, strings.Join(devs, ", "))
+			return nil, "", fmt.Errorf("-objective %q: no device %q (known: %s)", o.text, o.arg, strings.Join(devs, ", "))
 		}
 		return lat, col, nil
 	case "params":
 		return bench.Table, sp.params, nil
-	case "metric":
-		if !bench.Table.HasMetric(arg) {
-			return nil, "", fmt.Errorf("-objective %s: %s has no column %q (it has %v)", objective, sp.Name, arg, bench.Table.Metrics())
-		}
-		return bench.Table, arg, nil
 	}
-	return nil, "", fmt.Errorf("-objective %q: want latency:DEVICE, params or metric:COLUMN", objective)
+	if !bench.Table.HasMetric(o.arg) {
+		return nil, "", fmt.Errorf("-objective %q: %s has no column %q (it has %s)", o.text, sp.Name, o.arg, strings.Join(bench.Table.Metrics(), ", "))
+	}
+	return bench.Table, o.arg, nil
 }
 
 func foundNote(at int) string {
@@ -391,14 +461,18 @@ func foundNote(at int) string {
 }
 
 // progress reports every tenth query on one overwritten stderr line.
-func progress(w io.Writer, name string, seed uint64, scale float64) func(hypernas.SearchProgress) {
+func progress(w io.Writer, name string, seed uint64, scale float64) func(search.Progress) {
 	last := time.Time{}
-	return func(p hypernas.SearchProgress) {
+	return func(p search.Progress) {
 		if p.Queries%10 != 0 && time.Since(last) < time.Second {
 			return
 		}
 		last = time.Now()
-		fmt.Fprintf(w, "\r%s seed %d: %d/%d queries, best valid %.2f, %.0fs   ", name, seed, p.Queries, p.Budget, p.Best.Value*scale, p.Elapsed.Seconds())
+		best := "-"
+		if p.Best.Best >= 0 {
+			best = fmt.Sprintf("%.2f", p.Best.Value*scale)
+		}
+		fmt.Fprintf(w, "\r%s seed %d: %d/%d queries, best valid %s, %.0fs   ", name, seed, p.Queries, p.Budget, best, p.Elapsed.Seconds())
 	}
 }
 

@@ -9,19 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func dataDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv(searchspace.DataEnv)
-	if dir == "" {
-		t.Skip("HYPERNAS_DATA is not set: point it at the benchmark data folder (../shared/data) to run this test")
-	}
-	return dir
-}
 
 func lastJSON(t *testing.T, out string) map[string]any {
 	t.Helper()
@@ -34,7 +26,7 @@ func lastJSON(t *testing.T, out string) map[string]any {
 // TestSmokeNB201 runs every strategy on a small budget with a tiny
 // predictor and checks the JSON contract and the plot.
 func TestSmokeNB201(t *testing.T) {
-	dir := dataDir(t)
+	dir := datadir.Dir(t)
 	plot := filepath.Join(t.TempDir(), "best.png")
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), []string{"-space", "nb201", "-strategy", "all", "-budget", "25", "-seeds", "0,1",
@@ -67,7 +59,7 @@ func TestSmokeNB201(t *testing.T) {
 
 // TestParetoNB201 runs the latency objective under a constraint.
 func TestParetoNB201(t *testing.T) {
-	dir := dataDir(t)
+	dir := datadir.Dir(t)
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), []string{"-space", "nb201", "-strategy", "evolution", "-budget", "40", "-seeds", "0",
 		"-objective", "latency:pixel3", "-max-cost", "12", "-data", dir, "-json", "-quiet"}, &out, &errOut)
@@ -87,21 +79,64 @@ func TestParetoNB201(t *testing.T) {
 	assert.Greater(t, s["true_front_size"], 0.0)
 }
 
-func TestBadFlags(t *testing.T) {
+// TestRefusals checks that every bad flag value is refused with an error
+// that names the flag, before any data is read: -data points at an empty
+// folder, so a check that came after loading would fail differently.
+func TestRefusals(t *testing.T) {
+	empty := t.TempDir()
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-space", "nope"}, `-space "nope": unknown space (known: nb101, nb201)`},
+		{[]string{"-strategy", "nope"}, `unknown strategy "nope"`},
+		{[]string{"-strategy", "random,,evolution"}, `unknown strategy ""`},
+		{[]string{"-strategy", "random,random"}, "random appears twice"},
+		{[]string{"-model", "nope"}, `-model "nope": unknown model`},
+		{[]string{"-seeds", "a"}, `-seeds "a"`},
+		{[]string{"-seeds", ""}, `-seeds "": no seeds`},
+		{[]string{"-budget", "-3"}, "-budget -3: must be at least 1"},
+		{[]string{"-budget", "0"}, "-budget 0: must be at least 1"},
+		{[]string{"-max-cost", "3"}, "-max-cost needs -objective"},
+		{[]string{"-objective", "params", "-max-cost", "NaN"}, "-max-cost NaN: must be a number"},
+		{[]string{"-epochs", "0"}, "-epochs 0: must be at least 1"},
+		{[]string{"-retrain-epochs", "-1"}, "-retrain-epochs -1: must be at least 1"},
+		{[]string{"-initial", "1"}, "-initial 1: must be at least 2"},
+		{[]string{"-topk", "0"}, "-topk 0: must be at least 1"},
+		{[]string{"-hidden", "0"}, "-hidden 0: must be at least 1"},
+		{[]string{"-workers", "-1"}, "-workers -1: must be at least 0"},
+		{[]string{"-strategy", "random", "-epochs", "5"}, "-epochs applies only to the predictor strategies"},
+		{[]string{"-strategy", "evolution,random", "-model", "np"}, "-model applies only to the predictor strategies"},
+		{[]string{"-objective", "speed"}, "want latency:DEVICE, params or metric:COLUMN"},
+		{[]string{"-objective", "latency"}, `-objective "latency": want latency:DEVICE`},
+		{[]string{"-objective", "params:x"}, "params takes no argument"},
+		{[]string{"-space", "nb101", "-objective", "latency:pixel3"}, "only available for nb201"},
+		{[]string{"-plot", filepath.Join(empty, "no", "best.png")}, "does not exist"},
+		{[]string{"extra"}, "unexpected arguments"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), append(c.args, "-data", empty, "-quiet"), &out, &errOut)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.NotContains(t, err.Error(), "HYPERNAS_DATA", "refused after looking for the data")
+		})
+	}
+}
+
+// TestNoData checks the error of a missing data folder.
+func TestNoData(t *testing.T) {
 	var out, errOut bytes.Buffer
-	ctx := context.Background()
-	assert.ErrorContains(t, run(ctx, []string{"-space", "nope"}, &out, &errOut), "unknown space")
-	assert.ErrorContains(t, run(ctx, []string{"-strategy", "nope"}, &out, &errOut), "unknown strategy")
-	assert.ErrorContains(t, run(ctx, []string{"-model", "nope"}, &out, &errOut), "unknown model")
-	assert.ErrorContains(t, run(ctx, []string{"-seeds", "a"}, &out, &errOut), "seeds")
-	assert.ErrorContains(t, run(ctx, []string{"-budget", "-3"}, &out, &errOut), "budget")
-	assert.ErrorContains(t, run(ctx, []string{"-max-cost", "3"}, &out, &errOut), "-objective")
 	t.Setenv(searchspace.DataEnv, "")
-	assert.ErrorIs(t, run(ctx, []string{"-data", ""}, &out, &errOut), searchspace.ErrNoData)
+	assert.ErrorIs(t, run(context.Background(), []string{"-data", ""}, &out, &errOut), searchspace.ErrNoData)
+	for _, dir := range datadir.BadDirs(t) {
+		assert.Error(t, run(context.Background(), []string{"-data", dir, "-quiet"}, &out, &errOut), "-data %q", dir)
+	}
 }
 
 func TestBadObjective(t *testing.T) {
-	dir := dataDir(t)
+	dir := datadir.Dir(t)
 	var out, errOut bytes.Buffer
 	ctx := context.Background()
 	assert.ErrorContains(t, run(ctx, []string{"-objective", "latency:toaster", "-data", dir, "-quiet"}, &out, &errOut), "pixel3")

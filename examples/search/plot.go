@@ -30,6 +30,9 @@ func convergencePlot(file string, sp benchSpace, budget int, sums []summary) err
 				if i >= len(qs) {
 					break // a search that stopped early adds nothing after its end
 				}
+				if qs[i].Best < 0 {
+					continue // no query has succeeded yet
+				}
 				b := qs[qs[i].Best]
 				v := b.Report
 				if math.IsNaN(v) {

@@ -64,8 +64,12 @@ func Evaluate(ctx context.Context, bench *searchspace.Benchmark, p Protocol, opt
 		return nil, fmt.Errorf("%w: a benchmark with a space and a table is needed", hypernas.ErrBadOption)
 	}
 	n := bench.Table.Len()
-	if p.Train < 2 || p.Train >= n {
-		return nil, fmt.Errorf("%w: training size %d must be in [2, %d) for a benchmark of %d rows", hypernas.ErrBadOption, p.Train, n, n)
+	maxTrain := n - 2 // at least two rows left to rank
+	if p.TestAll {
+		maxTrain = n - 1
+	}
+	if p.Train < 2 || p.Train > maxTrain {
+		return nil, fmt.Errorf("%w: training size %d must be between 2 and %d for a benchmark of %d rows", hypernas.ErrBadOption, p.Train, maxTrain, n)
 	}
 	if p.TopK < 0 {
 		return nil, fmt.Errorf("%w: top-k %d < 0", hypernas.ErrBadOption, p.TopK)
@@ -96,21 +100,22 @@ func Evaluate(ctx context.Context, bench *searchspace.Benchmark, p Protocol, opt
 	if err != nil {
 		return nil, err
 	}
-	archs := func(rows []int) []searchspace.Arch {
-		out := make([]searchspace.Arch, len(rows))
-		for i, r := range rows {
-			out[i] = bench.Archs[r]
-		}
-		return out
+	trainArchs, err := bench.Select(trainRows)
+	if err != nil {
+		return nil, err
+	}
+	testArchs, err := bench.Select(testRows)
+	if err != nil {
+		return nil, err
 	}
 	t0 := time.Now()
-	rep, err := pred.Fit(ctx, archs(trainRows), ytrain)
+	rep, err := pred.Fit(ctx, trainArchs, ytrain)
 	if err != nil {
 		return nil, err
 	}
 	trainSec := time.Since(t0).Seconds()
 	t1 := time.Now()
-	scores, err := pred.Predict(ctx, archs(testRows))
+	scores, err := pred.Predict(ctx, testArchs)
 	if err != nil {
 		return nil, err
 	}

@@ -114,7 +114,7 @@ func New(space searchspace.SearchSpace, data *auxdata.Dataset, opts ...Option) (
 		f(&cfg)
 	}
 	if space == nil || data == nil {
-		return nil, errors.New("hypernas: New needs a space and a dataset")
+		return nil, fmt.Errorf("%w: hypernet.New needs a space and a dataset", hypernas.ErrBadOption)
 	}
 	spec, err := targetFor(space)
 	if err != nil {

@@ -19,7 +19,7 @@ type Evolution struct {
 // NewEvolution returns regularised evolution; settings: WithPopulation
 // (default 20) and WithTournament (default 5).
 func NewEvolution(opts ...StrategyOption) (*Evolution, error) {
-	s, err := newSettings("evolution", settings{population: 20, tournament: 5}, []string{"population", "tournament"}, opts)
+	s, err := newSettings("evolution", settings{population: DefaultPopulation, tournament: DefaultTournament}, []string{"population", "tournament"}, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ type PredictorEvolution struct {
 // WithFitEpochs (default 100, 30).
 func NewPredictorEvolution(opts ...StrategyOption) (*PredictorEvolution, error) {
 	s, err := newSettings("predictor-evolution",
-		settings{initial: 20, population: 10, mutants: 500, topK: 10, epochs: 100, refit: 30},
+		settings{initial: DefaultInitial, population: DefaultParents, mutants: DefaultMutants, topK: DefaultTopK, epochs: DefaultFitEpochs, refit: DefaultRefitEpochs},
 		[]string{"predictor", "initial", "population", "mutants", "top-k", "fit-epochs"}, opts)
 	if err != nil {
 		return nil, err

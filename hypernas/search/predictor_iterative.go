@@ -27,7 +27,7 @@ type PredictorIterative struct {
 // (default: the whole space up to 50,000 architectures, else 10,000
 // samples) and WithFitEpochs (default 100, 30).
 func NewPredictorIterative(opts ...StrategyOption) (*PredictorIterative, error) {
-	s, err := newSettings("predictor-iterative", settings{initial: 20, topK: 10, epochs: 100, refit: 30},
+	s, err := newSettings("predictor-iterative", settings{initial: DefaultInitial, topK: DefaultTopK, epochs: DefaultFitEpochs, refit: DefaultRefitEpochs},
 		[]string{"predictor", "initial", "top-k", "pool", "fit-epochs"}, opts)
 	if err != nil {
 		return nil, err

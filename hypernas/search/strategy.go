@@ -8,6 +8,18 @@ import (
 	"github.com/hypernas/go-hypernas/hypernas"
 )
 
+// The strategies' default settings.
+const (
+	DefaultInitial     = 20  // random queries before the first fit
+	DefaultTopK        = 10  // candidates queried per round
+	DefaultMutants     = 500 // candidates scored per generation (predictor-evolution)
+	DefaultParents     = 10  // population of predictor-evolution
+	DefaultPopulation  = 20  // population of evolution
+	DefaultTournament  = 5   // tournament of evolution
+	DefaultFitEpochs   = 100 // the predictor's first fit
+	DefaultRefitEpochs = 30  // each warm-started refit
+)
+
 // StrategyOption sets one setting of a strategy, for NewStrategy and the
 // New… constructors. Each strategy accepts the settings it has and refuses
 // the others with hypernas.ErrBadOption.

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// Env is the environment variable that names the data folder (the same as
-// Env, which this package does not import so that
+// Env is the environment variable that names the data folder, the same as
+// searchspace.DataEnv (this package does not import searchspace, so that
 // searchspace's own tests may use it).
 const Env = "HYPERNAS_DATA"
 
@@ -24,7 +24,7 @@ func Dir(t testing.TB) string {
 	t.Helper()
 	root, err := ModuleRoot()
 	if err != nil {
-		t.Fatalf("testdata: %v", err)
+		t.Fatalf("datadir: %v", err)
 	}
 	if env := os.Getenv(Env); env != "" {
 		dir := env
@@ -32,7 +32,7 @@ func Dir(t testing.TB) string {
 			dir = filepath.Join(root, dir)
 		}
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			t.Fatalf("testdata: %s=%q (%s) is not a folder: point it at the benchmark data folder, the one that holds nasbench201/", Env, env, dir)
+			t.Fatalf("datadir: %s=%q (%s) is not a folder: point it at the benchmark data folder, the one that holds nasbench201/", Env, env, dir)
 		}
 		return dir
 	}
@@ -68,7 +68,7 @@ func BadDirs(t testing.TB) []string {
 	empty := t.TempDir()
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatalf("testdata: %v", err)
+		t.Fatalf("datadir: %v", err)
 	}
 	return []string{"\x00", file, empty}
 }

@@ -1,28 +1,24 @@
 // Package cli holds what the example programs share: the registry of
-// benchmark spaces with their default metrics, seed-list parsing and JSON
-// output.
+// benchmark spaces with their default metrics, the checks of command-line
+// flags (Flags: every bad value is refused, naming the flag, before any
+// data is read or any training starts), seed-list parsing and JSON output.
 package cli
 
 import (
-	"os"
-	"path/filepath"
-
-	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
-
 	"encoding/json"
 	"fmt"
-	"github.com/hypernas/go-hypernas/hypernas"
-	"github.com/hypernas/go-hypernas/hypernas/auxdata"
-	"github.com/hypernas/go-hypernas/loss"
 	"io"
 	"iter"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/hypernas/go-hypernas/hypernas"
+	"github.com/hypernas/go-hypernas/hypernas/auxdata"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/darts"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench101"
@@ -77,7 +73,7 @@ func Register(s Space) { spaces[s.Name] = s }
 func Lookup(name string) (Space, error) {
 	s, ok := spaces[name]
 	if !ok {
-		return s, fmt.Errorf("unknown space %q (known: %s)", name, strings.Join(Names(), ", "))
+		return s, fmt.Errorf("-space %q: unknown space (known: %s)", name, strings.Join(Names(), ", "))
 	}
 	return s, nil
 }
@@ -92,30 +88,47 @@ func Names() []string {
 	return out
 }
 
-// ParseSeeds parses "0,1,2", "0-9" or a mix such as "0-4,7".
+// ParseSeeds parses "0,1,2", "0-9" or a mix such as "0-4,7". A seed may
+// appear once: a repeated seed would count one split twice in a mean.
 func ParseSeeds(s string) ([]uint64, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("no seeds (give e.g. 0,1,2 or 0-4)")
+	}
 	var out []uint64
+	seen := map[uint64]bool{}
+	add := func(v uint64) error {
+		if seen[v] {
+			return fmt.Errorf("seed %d appears twice", v)
+		}
+		seen[v] = true
+		out = append(out, v)
+		return nil
+	}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
-			return nil, fmt.Errorf("seeds %q: empty entry", s)
+			return nil, fmt.Errorf("empty entry")
 		}
 		if lo, hi, ok := strings.Cut(part, "-"); ok {
 			a, err1 := strconv.ParseUint(lo, 10, 64)
 			b, err2 := strconv.ParseUint(hi, 10, 64)
 			if err1 != nil || err2 != nil || b < a || b-a > 10000 {
-				return nil, fmt.Errorf("seeds %q: bad range %q", s, part)
+				return nil, fmt.Errorf("bad range %q (want LOW-HIGH, LOW ≤ HIGH, at most 10001 seeds)", part)
 			}
 			for v := a; v <= b; v++ {
-				out = append(out, v)
+				if err := add(v); err != nil {
+					return nil, err
+				}
 			}
 			continue
 		}
 		v, err := strconv.ParseUint(part, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("seeds %q: %q is not a seed", s, part)
+			return nil, fmt.Errorf("%q is not a seed (a whole number ≥ 0)", part)
 		}
-		out = append(out, v)
+		if err := add(v); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -160,22 +173,61 @@ func WriteJSONLine(w io.Writer, v any) error {
 	return err
 }
 
-// LoadAux reads the auxiliary image dataset of -model hypernas.
-func LoadAux(name, dataDir, fashionDir string) (*auxdata.Dataset, error) {
+// AuxNames are the auxiliary image datasets LoadAux reads.
+var AuxNames = []string{"cifar10", "fashion"}
+
+// DefaultFashionDir is where the Debian package dataset-fashion-mnist
+// installs Fashion-MNIST.
+const DefaultFashionDir = "/usr/share/datasets/fashion-mnist"
+
+// auxFiles are the files of an auxiliary dataset: images and labels
+// (one file holds both for CIFAR-10).
+func auxFiles(name, dataDir, fashionDir string) ([]string, error) {
 	switch name {
 	case "cifar10":
-		return auxdata.ReadCIFAR10Files(filepath.Join(dataDir, "cifar10", "train_4000.bin"))
+		return []string{filepath.Join(dataDir, "cifar10", "train_4000.bin")}, nil
 	case "fashion":
-		img, lab := filepath.Join(fashionDir, "train-images-idx3-ubyte.gz"), filepath.Join(fashionDir, "train-labels-idx1-ubyte.gz")
-		if _, err := os.Stat(img); err != nil {
-			return nil, fmt.Errorf("-aux fashion: %w (install the Debian package dataset-fashion-mnist, or set -fashion-dir)", err)
-		}
-		return auxdata.ReadIDXFiles(img, lab)
+		return []string{filepath.Join(fashionDir, "train-images-idx3-ubyte.gz"), filepath.Join(fashionDir, "train-labels-idx1-ubyte.gz")}, nil
 	}
-	return nil, fmt.Errorf("unknown auxiliary dataset %q (known: cifar10, fashion)", name)
+	return nil, fmt.Errorf("-aux %q: unknown auxiliary dataset (known: %s)", name, strings.Join(AuxNames, ", "))
 }
 
-// Weighting is the -weighting flag's multi-task weighting.
+// CheckAux checks that the files of an auxiliary dataset exist, so that a
+// missing one is reported before the benchmark is loaded.
+func CheckAux(name, dataDir, fashionDir string) error {
+	files, err := auxFiles(name, dataDir, fashionDir)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			if name == "fashion" {
+				return fmt.Errorf("-aux fashion: %w (install the Debian package dataset-fashion-mnist, or set -fashion-dir)", err)
+			}
+			return fmt.Errorf("-aux %s: %w (the benchmark data folder, -data, has no %s)", name, err, filepath.Join("cifar10", filepath.Base(f)))
+		}
+	}
+	return nil
+}
+
+// LoadAux reads the auxiliary image dataset of -model hypernas.
+func LoadAux(name, dataDir, fashionDir string) (*auxdata.Dataset, error) {
+	if err := CheckAux(name, dataDir, fashionDir); err != nil {
+		return nil, err
+	}
+	files, _ := auxFiles(name, dataDir, fashionDir)
+	if name == "cifar10" {
+		return auxdata.ReadCIFAR10Files(files[0])
+	}
+	return auxdata.ReadIDXFiles(files[0], files[1])
+}
+
+// WeightingNames are the -weighting values Weighting accepts.
+var WeightingNames = []string{"fixed", "uncertainty", "adaptive"}
+
+// Weighting is the -weighting flag's multi-task weighting: fixed weights
+// (1 on L_pred, auxWeight on L_hyper), Kendall et al.'s uncertainty
+// weighting, or HyperNAS's adaptive loss with preference coefficient q.
 func Weighting(name string, auxWeight, q float64) (hypernas.WeightingFunc, error) {
 	switch name {
 	case "fixed":
@@ -183,9 +235,7 @@ func Weighting(name string, auxWeight, q float64) (hypernas.WeightingFunc, error
 	case "uncertainty":
 		return hypernas.UncertaintyWeights(), nil
 	case "adaptive":
-		return func(g *G.ExprGraph, tasks int, dt tensor.Dtype) (loss.Weighting, error) {
-			return loss.NewAdaptive(g, tasks, dt, q)
-		}, nil
+		return hypernas.AdaptiveWeights(q), nil
 	}
-	return nil, fmt.Errorf("unknown weighting %q (known: fixed, uncertainty, adaptive)", name)
+	return nil, fmt.Errorf("-weighting %q: unknown weighting (known: %s)", name, strings.Join(WeightingNames, ", "))
 }
