@@ -18,9 +18,13 @@
 // on SearchSpace. ValidateSequence and ValidateCell check one encoding
 // against what its space declares; parsers report a *ParseError.
 //
-// Benchmark data lives in a folder given to the loaders, or named by the
+// The benchmark tables are built into the module, one package per
+// benchmark that a program imports only when it wants the data
+// (nasbench201/nb201data, nasbench101/nb101data, darts/nb301data,
+// transnas101/tnbdata). The spaces' loaders read the same tables, or
+// fuller ones of your own, from a folder given to them or named by the
 // HYPERNAS_DATA environment variable (DataDir, DataFile); ReadCSV and
-// ReadBenchmark read tables of your own.
+// ReadBenchmark read any table of your own.
 //
 // The package knows nothing of Gorgonia: package encoding turns Sequences into
 // tensors and runs the graph network over them.

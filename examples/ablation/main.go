@@ -1,5 +1,6 @@
-// Command ablation measures what each part of HyperNAS is worth (METHOD.md
-// §3): on the same few-shot splits it trains and evaluates
+// Command ablation measures what each part of HyperNAS is worth (the
+// global encoding, the hypernetwork auxiliary task and its dynamic adaptive
+// loss): on the same few-shot splits it trains and evaluates
 //
 //   - np: the single-cell Neural Predictor baseline,
 //   - hypernas-p: the global encoding,
@@ -37,7 +38,6 @@ import (
 	"github.com/hypernas/go-hypernas/hypernas/fewshot"
 	"github.com/hypernas/go-hypernas/hypernas/hypernet"
 	"github.com/hypernas/go-hypernas/loss"
-	"github.com/hypernas/go-hypernas/searchspace"
 )
 
 // row is one configuration of the study.
@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	train := fl.Int("train", 78, "labelled training architectures (at least 2, fewer than the benchmark's rows)")
 	seedsFlag := fl.String("seeds", "0,1,2", "seeds")
 	epochs := fl.Int("epochs", hypernas.Defaults().Epochs, "training epochs")
-	dataDir := fl.String("data", "", "benchmark data folder (default $HYPERNAS_DATA)")
+	dataDir := fl.String("data", "", cli.DataFlagHelp)
 	auxName := fl.String("aux", "cifar10", "auxiliary images of the hypernetwork rows: "+strings.Join(cli.AuxNames, " or "))
 	fashionDir := fl.String("fashion-dir", cli.DefaultFashionDir, "Fashion-MNIST folder of -aux fashion")
 	only := fl.String("rows", "", "comma-separated row names to run (default: all)")
@@ -144,7 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := searchspace.DataDir(*dataDir)
+	dir, err := cli.DataDir(*dataDir)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	bench, err := space.Load(dir)
+	if !*quiet {
+		fmt.Fprintf(stderr, "loading %s from %s\n", space.Name, cli.DataSource(dir))
+	}
+	bench, err := space.Bench(dir)
 	if err != nil {
 		return err
 	}

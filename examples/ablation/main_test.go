@@ -9,16 +9,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
+	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestSmokeAblation(t *testing.T) {
-	dir := datadir.Dir(t)
+	t.Setenv(searchspace.DataEnv, "") // the built-in tables and images
 	plots := t.TempDir()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"-data", dir, "-train", "24", "-seeds", "0", "-epochs", "2", "-quiet", "-json",
+	err := run(context.Background(), []string{"-train", "24", "-seeds", "0", "-epochs", "2", "-quiet", "-json",
 		"-rows", "hypernas-p-listmle,np,hypernas-p,hypernas-uncertainty,hypernas-adaptive-q2", "-plot", plots}, &out, &errOut)
 	require.NoError(t, err, errOut.String())
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")

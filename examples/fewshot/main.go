@@ -1,12 +1,16 @@
-// Command fewshot runs the few-shot evaluation protocol of METHOD.md: for
-// each seed, train a predictor on the first N architectures of a seeded
-// permutation of a benchmark and report Kendall's tau of its predictions.
+// Command fewshot runs the few-shot evaluation protocol of the predictor
+// literature: for each seed, train a predictor on the first N
+// architectures of a seeded permutation of a benchmark and report
+// Kendall's tau of its predictions.
 //
+//	go run ./examples/fewshot      # NB201, hypernas-p, N = 78, seeds 0-4: a few minutes
 //	go run ./examples/fewshot -space nb201 -model hypernas-p -train 78 -seeds 0,1,2,3,4 -json
 //	go run ./examples/fewshot -space nb201 -model hypernas -aux cifar10 -train 78 -seeds 0-4 -json
 //
-// Progress goes to stderr; stdout holds the table and, with -json, a last
-// line with one JSON object.
+// The benchmark tables and the auxiliary CIFAR-10 images are built into the
+// module; -data DIR (or HYPERNAS_DATA) reads tables of your own, in the
+// benchmarks' CSV formats, from a folder instead. Progress goes to stderr;
+// stdout holds the table and, with -json, a last line with one JSON object.
 package main
 
 import (
@@ -23,7 +27,6 @@ import (
 	"github.com/hypernas/go-hypernas/hypernas/fewshot"
 	"github.com/hypernas/go-hypernas/hypernas/hypernet"
 	"github.com/hypernas/go-hypernas/loss"
-	"github.com/hypernas/go-hypernas/searchspace"
 )
 
 type summary struct {
@@ -79,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		batch      = fl.Int("batch", def.BatchSize, "training batch size")
 		wd         = fl.Float64("wd", def.WeightDecay, "weight decay (0: none)")
 		dropout    = fl.Float64("dropout", def.Dropout, "dropout probability, in [0, 1)")
-		dataDir    = fl.String("data", "", "benchmark data folder (default $HYPERNAS_DATA)")
+		dataDir    = fl.String("data", "", cli.DataFlagHelp)
 		trainMet   = fl.String("metric", "", "training label column (default: the space's)")
 		testMet    = fl.String("test-metric", "", "evaluation column (default: the space's, or -metric when that is set)")
 		save       = fl.String("save", "", "save the first seed's trained predictor to this file")
@@ -87,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		jsonOut    = fl.Bool("json", false, "end stdout with one JSON line")
 		quiet      = fl.Bool("quiet", false, "no progress on stderr")
 		maxWorkers = fl.Int("workers", def.Workers, "prediction goroutines (0: one per CPU)")
-		auxName    = fl.String("aux", "cifar10", "auxiliary image dataset of -model hypernas: cifar10 (<data>/cifar10/train_4000.bin) or fashion (Fashion-MNIST IDX files)")
+		auxName    = fl.String("aux", "cifar10", "auxiliary image dataset of -model hypernas: cifar10 (the built-in 8×8 images, or <data>/cifar10/train_4000.bin with -data) or fashion (Fashion-MNIST IDX files)")
 		fashionDir = fl.String("fashion-dir", cli.DefaultFashionDir, "folder of the Fashion-MNIST IDX files of -aux fashion (Debian package dataset-fashion-mnist)")
 		auxImages  = fl.Int("aux-images", hdef.ImagesPerArch, "auxiliary images per architecture per step")
 		auxSize    = fl.Int("aux-size", hdef.ImageSize, "auxiliary image side after down-scaling, a multiple of 4")
@@ -168,7 +171,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		proto.TestMetric = *testMet
 	}
 
-	dir, err := searchspace.DataDir(*dataDir)
+	dir, err := cli.DataDir(*dataDir)
 	if err != nil {
 		return err
 	}
@@ -176,8 +179,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := cli.CheckAux(*auxName, dir, *fashionDir); err != nil {
 			return err
 		}
+		if err := cli.CheckAuxSize(*auxName, dir, *auxSize); err != nil {
+			return err
+		}
 	}
-	bench, err := space.Load(dir)
+	if !*quiet {
+		fmt.Fprintf(stderr, "loading %s from %s\n", space.Name, cli.DataSource(dir))
+	}
+	bench, err := space.Bench(dir)
 	if err != nil {
 		return err
 	}

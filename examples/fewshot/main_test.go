@@ -17,17 +17,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestSmokeNB201 runs the whole protocol on a small setting and checks the
-// JSON contract, the plot and the saved predictor.
+// TestSmokeNB201 runs the whole protocol on a small setting, on the
+// built-in table, and checks the JSON contract, the plot and the saved
+// predictor.
 func TestSmokeNB201(t *testing.T) {
-	dir := datadir.Dir(t)
+	t.Setenv(searchspace.DataEnv, "")
 	tmp := t.TempDir()
 	save, plot := filepath.Join(tmp, "p.hnp"), filepath.Join(tmp, "scatter.png")
 	var out, errOut bytes.Buffer
 	for _, model := range []string{"hypernas-p", "np"} {
 		out.Reset()
 		err := run(context.Background(), []string{"-space", "nb201", "-model", model, "-train", "40", "-seeds", "0,1",
-			"-epochs", "3", "-hidden", "8", "-data", dir, "-save", save, "-plot", plot, "-json"}, &out, &errOut)
+			"-epochs", "3", "-hidden", "8", "-save", save, "-plot", plot, "-json"}, &out, &errOut)
 		require.NoError(t, err, errOut.String())
 		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 		var s map[string]any
@@ -123,22 +124,29 @@ func TestRefusals(t *testing.T) {
 	assert.Empty(t, ents, "the write checks leave nothing behind")
 }
 
-// TestNoData checks the errors of a missing data folder.
-func TestNoData(t *testing.T) {
+// TestDataFolder checks the errors of a data folder that does not hold
+// the benchmark, or does not exist, given by -data or HYPERNAS_DATA.
+func TestDataFolder(t *testing.T) {
 	var out, errOut bytes.Buffer
 	ctx := context.Background()
 	t.Setenv(searchspace.DataEnv, "")
-	assert.ErrorIs(t, run(ctx, []string{"-data", ""}, &out, &errOut), searchspace.ErrNoData)
-	assert.ErrorContains(t, run(ctx, []string{"-data", t.TempDir()}, &out, &errOut), "HYPERNAS_DATA")
+	assert.ErrorContains(t, run(ctx, []string{"-data", t.TempDir()}, &out, &errOut), "nasbench201/nb201.csv")
 	for _, dir := range datadir.BadDirs(t) {
-		assert.Error(t, run(context.Background(), []string{"-data", dir, "-quiet"}, &out, &errOut), "-data %q", dir)
+		assert.Error(t, run(ctx, []string{"-data", dir, "-quiet"}, &out, &errOut), "-data %q", dir)
 	}
+	missing := filepath.Join(t.TempDir(), "missing")
+	t.Setenv(searchspace.DataEnv, missing)
+	assert.ErrorContains(t, run(ctx, nil, &out, &errOut), `HYPERNAS_DATA "`+missing+`"`)
+	t.Setenv(searchspace.DataEnv, "")
+	assert.ErrorContains(t, run(ctx, []string{"-model", "hypernas", "-aux-size", "16"}, &out, &errOut),
+		"-aux-size 16: the built-in CIFAR-10 images are 8×8", "refused before any training")
+	assert.Empty(t, out.String())
 }
 
 // TestSmokeHypernas runs -model hypernas on a tiny setting with each
 // auxiliary dataset and weighting, and checks the JSON contract.
 func TestSmokeHypernas(t *testing.T) {
-	dir := datadir.Dir(t)
+	t.Setenv(searchspace.DataEnv, "")
 	cases := [][]string{
 		{"-aux", "cifar10", "-weighting", "adaptive", "-q", "1.5", "-aux-images", "1", "-aux-size", "4"},
 		{"-aux", "fashion", "-weighting", "fixed", "-aux-weight", "0.5"},
@@ -152,7 +160,7 @@ func TestSmokeHypernas(t *testing.T) {
 			}
 			var out, errOut bytes.Buffer
 			args := append([]string{"-space", "nb201", "-model", "hypernas", "-train", "20", "-seeds", "0",
-				"-epochs", "2", "-hidden", "8", "-aux-max", "64", "-data", dir, "-json"}, extra...)
+				"-epochs", "2", "-hidden", "8", "-aux-max", "64", "-json"}, extra...)
 			require.NoError(t, run(context.Background(), args, &out, &errOut), errOut.String())
 			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 			var s map[string]any
@@ -164,4 +172,8 @@ func TestSmokeHypernas(t *testing.T) {
 			assert.Contains(t, errOut.String(), "L_hyper")
 		})
 	}
+}
+
+func TestPercentiles(t *testing.T) {
+	assert.Equal(t, []float64{12.5, 87.5, 50, 50}, percentiles([]float64{10, 30, 20, 20}))
 }

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,11 +16,6 @@ import (
 // FashionDir is where Debian's dataset-fashion-mnist package installs
 // Fashion-MNIST.
 const fashionDir = "/usr/share/datasets/fashion-mnist"
-
-func cifarDir(t testing.TB) string {
-	t.Helper()
-	return filepath.Join(datadir.Dir(t), "cifar10")
-}
 
 func fashionFiles(t testing.TB) (string, string) {
 	t.Helper()
@@ -45,28 +38,6 @@ func synthetic(rng *rand.Rand, n, c, h, w, classes int) *Dataset {
 		d.Labels[i] = byte(rng.IntN(classes))
 	}
 	return d
-}
-
-func TestCIFAR10Real(t *testing.T) {
-	dir := cifarDir(t)
-	d, err := ReadCIFAR10Files(filepath.Join(dir, "train_4000.bin"), filepath.Join(dir, "test_846.bin"))
-	require.NoError(t, err)
-	assert.Equal(t, 4846, d.N)
-	assert.Equal(t, 10, d.Classes)
-	require.NoError(t, d.Validate())
-	counts := make([]int, 10)
-	for _, l := range d.Labels {
-		counts[l]++
-	}
-	for c, n := range counts {
-		assert.Greater(t, n, 300, "class %d", c)
-	}
-	im, err := d.Prepare(8)
-	require.NoError(t, err)
-	assert.Equal(t, 8*8*3, im.ImageLen())
-	// Natural images: red, green, blue means of CIFAR-10 are near 0.49, 0.48, 0.45.
-	assert.InDelta(t, 0.49, im.Mean[0], 0.03)
-	assert.InDelta(t, 0.45, im.Mean[2], 0.03)
 }
 
 func TestFashionReal(t *testing.T) {

@@ -7,7 +7,7 @@
 //	space, err := darts.New()                // encodes DARTS's 8-cell network; WithCells(20) for the 20-cell one
 //	g, err := darts.Parse("Genotype(normal=[('sep_conv_3x3', 0), …], normal_concat=range(2, 6), reduce=[…], reduce_concat=range(2, 6))")
 //	seq, err := space.Encode(g)              // 8 cell graphs, reduction cells at positions 2 and 5
-//	bench, err := darts.LoadNB301("")        // $HYPERNAS_DATA/darts/nb301_subset.csv, 1,218 genotypes
+//	bench, err := nb301data.LoadNB301()      // 1,218 genotypes, built in (package nb301data); LoadNB301(dir) reads a folder
 //
 // Three text forms are read by Parse: NAS-Bench-301's
 // normal=[(op,input),…];reduce=[…] (what Genotype.String writes and the

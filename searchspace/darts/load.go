@@ -48,6 +48,10 @@ const (
 // The accuracies may be predictions of NAS-Bench-301's surrogate models
 // (Zela et al., "Surrogate NAS Benchmarks", ICLR 2022) rather than results
 // of training.
+//
+// The same table is built into the module: nb301data.LoadNB301 returns it
+// with no folder. Use this loader for a table of your own in the same
+// format.
 func LoadNB301(dir string, opts ...Option) (*searchspace.Benchmark, error) {
 	sp, err := New(opts...)
 	if err != nil {

@@ -1,75 +1,14 @@
 package darts
 
 import (
-	"math"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
-
-func TestLoadNB301(t *testing.T) {
-	b, err := LoadNB301(datadir.Dir(t))
-	require.NoError(t, err)
-	assert.Equal(t, 1218, b.Table.Len())
-	assert.Len(t, b.Archs, 1218)
-	assert.Equal(t, []string{"val_accuracy", "flops", "params", "synflow", "grasp", "fisher", "grad_norm",
-		"l2_norm", "plain", "nwot", "epe_nas", "jacov", "snip"}, b.Table.Metrics())
-	assert.Equal(t, DefaultCells, b.Space.(*Space).Cells())
-
-	// First row, kept as it is.
-	assert.Equal(t, row1Genotype, b.Archs[0])
-	v, err := b.Table.Lookup(row1, MetricValAcc)
-	require.NoError(t, err)
-	assert.Equal(t, 93.32119084207302, v)
-
-	// Lines 246 and 727 hold the same genotype: the metrics are averaged,
-	// nwot (empty on line 727) is the one value present.
-	dup := "normal=[(sep_conv_5x5,0),(sep_conv_3x3,1),(skip_connect,0),(sep_conv_3x3,2),(sep_conv_3x3,2),(sep_conv_3x3,0),(dil_conv_5x5,2),(dil_conv_3x3,3)];reduce=[(sep_conv_3x3,0),(sep_conv_3x3,1),(avg_pool_3x3,1),(dil_conv_3x3,0),(sep_conv_3x3,2),(skip_connect,0),(sep_conv_5x5,4),(avg_pool_3x3,3)]"
-	v, err = b.Table.Lookup(dup, MetricValAcc)
-	require.NoError(t, err)
-	assert.InDelta(t, (93.91835448554247+93.90106806339374)/2, v, 1e-12)
-	v, err = b.Table.Lookup(dup, "snip")
-	require.NoError(t, err)
-	assert.InDelta(t, (399.07135009765625+381.2330017089844)/2, v, 1e-12)
-	v, err = b.Table.Lookup(dup, "nwot")
-	require.NoError(t, err)
-	assert.Equal(t, 457.9472217955445, v)
-
-	// nwot is missing for the 500 rows of one export, 7 of which repeat a
-	// genotype of the other.
-	nwot, err := b.Table.Column("nwot")
-	require.NoError(t, err)
-	nan := 0
-	for _, x := range nwot {
-		if math.IsNaN(x) {
-			nan++
-		}
-	}
-	assert.Equal(t, 493, nan)
-	acc, err := b.Labels(MetricValAcc, nil)
-	require.NoError(t, err)
-	for i, x := range acc {
-		require.False(t, math.IsNaN(x), "row %d", i)
-		require.True(t, x > 90 && x < 95, "row %d: %v", i, x)
-	}
-
-	// Every genotype validates and encodes, with 20 cells too.
-	s := newSpace(t, WithCells(20))
-	for i, a := range b.Archs {
-		require.NoError(t, b.Space.Validate(a), "row %d", i)
-		seq, err := s.Encode(a)
-		require.NoError(t, err)
-		require.Len(t, seq, 20)
-	}
-	b20, err := LoadNB301(datadir.Dir(t), WithCells(20))
-	require.NoError(t, err)
-	assert.Equal(t, 20, b20.Space.(*Space).Cells())
-}
 
 func TestLoadNB301Errors(t *testing.T) {
 	_, err := LoadNB301(t.TempDir())
@@ -89,6 +28,18 @@ func TestReadNB301(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, b.Table.Len())
 	assert.Equal(t, []string{"val_accuracy", "nwot"}, b.Table.Metrics())
+
+	// A repeated genotype: its metrics are the means of its non-empty values.
+	again := "b," + `"` + row1 + `","` + row1Compact + `",93.0,` + "\n"
+	b, err = ReadNB301(strings.NewReader(header + ok + again))
+	require.NoError(t, err)
+	require.Equal(t, 1, b.Table.Len())
+	v, err := b.Table.Value(0, MetricValAcc)
+	require.NoError(t, err)
+	assert.Equal(t, 93.25, v)
+	v, err = b.Table.Value(0, "nwot")
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, v, "the empty nwot of the second row is left out of the mean")
 
 	tests := []struct {
 		name, csv, msg string

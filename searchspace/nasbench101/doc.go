@@ -7,7 +7,7 @@
 // The common case:
 //
 //	space := nasbench101.New()
-//	bench, err := nasbench101.LoadLabelled("") // $HYPERNAS_DATA/nasbench101/nb101_val_30k.csv, 30,001 cells
+//	bench, err := nb101data.LoadLabelled()      // 30,001 cells, built in (package nb101data); LoadLabelled(dir) reads a folder
 //	cell, err := nasbench101.Parse("100101:I3MO") // input → conv3x3 → maxpool3x3 → output
 //	seq, err := space.Encode(cell)                // 11 units: 3 cells, downsampling, 3 cells, downsampling, 3 cells
 //

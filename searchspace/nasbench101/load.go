@@ -39,6 +39,10 @@ const (
 // its line. The table is keyed by Cell.String, rows in file order, and keeps
 // every other column as a metric: val_acc_4ep, val_acc_12ep, val_acc_36ep,
 // val_acc_108ep (fractions), train_time_108ep_s, params.
+//
+// The same table is built into the module: nb101data.LoadLabelled returns
+// it with no folder and no enumeration. Use this loader for a table of
+// your own in the same format.
 func LoadLabelled(dir string) (*searchspace.Benchmark, error) {
 	path, err := searchspace.DataFile(dir, LabelledFile)
 	if err != nil {
@@ -78,6 +82,7 @@ func LoadLabelled(dir string) (*searchspace.Benchmark, error) {
 // (val_accuracy in percent, flops, params, zero-cost scores), except columns
 // empty in every row (nwot in the data), which are left out; any other empty
 // or non-numeric value is an error naming its line and column.
+// nb101data.LoadNASLib500 returns the built-in copy.
 func LoadNASLib500(dir string) (*searchspace.Benchmark, error) {
 	path, err := searchspace.DataFile(dir, NASLib500File)
 	if err != nil {

@@ -13,55 +13,106 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hypernas/go-hypernas/internal/datadir"
+	"github.com/hypernas/go-hypernas/internal/packed"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
 
-// TestHashSpecs checks the fingerprint on every row of nb101_hash_specs.csv,
-// computed on the pruned cell as given and on its canonical form; without
-// -short it also finds each row through the enumeration.
+//go:generate go run github.com/hypernas/go-hypernas/internal/gendata -only nb101-hashspecs
+
+// hashSpecs reads testdata/hash_specs.pack, made by the generator from
+// nb101_hash_specs.csv: 1,000 cells of the benchmark in its own vertex
+// numbering, keyed by the benchmark's fingerprint.
+func hashSpecs(t *testing.T) (hashes []string, adj [][][]bool, ops [][]string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "hash_specs.pack"))
+	require.NoError(t, err)
+	p, err := packed.Decode(data)
+	require.NoError(t, err)
+	require.Len(t, p.Columns, 3)
+	interior := []string{"conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3"} // the generator's codes
+	for i, h := range p.Keys {
+		n := int(p.Columns[0].Values[i])
+		bits, code := uint64(p.Columns[1].Values[i]), int(p.Columns[2].Values[i])
+		a := make([][]bool, n)
+		o := make([]string, n)
+		for u := range a {
+			a[u] = make([]bool, n)
+			for v := range a[u] {
+				a[u][v] = bits&(1<<(u*n+v)) != 0
+			}
+		}
+		o[0], o[n-1] = OpInput, OpOutput
+		for v := 1; v < n-1; v++ {
+			o[v] = interior[code%3]
+			code /= 3
+		}
+		hashes, adj, ops = append(hashes, h), append(adj, a), append(ops, o)
+	}
+	return hashes, adj, ops
+}
+
+// TestHashSpecs checks the fingerprint on 1,000 cells of the benchmark
+// given in its own numbering, computed on the pruned cell as given and on
+// its canonical form; without -short it also finds each cell through the
+// enumeration.
 func TestHashSpecs(t *testing.T) {
-	dir := datadir.Dir(t)
-	f, err := os.Open(filepath.Join(dir, "nasbench101", "nb101_hash_specs.csv"))
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	require.Equal(t, []string{"hash", "adjacency", "ops"}, recs[0])
-	recs = recs[1:]
-	require.Len(t, recs, 1000)
+	hashes, adjs, opss := hashSpecs(t)
+	require.Len(t, hashes, 1000)
 	var hs hasher
 	matched := 0
-	for line, r := range recs {
-		var m [][]int
-		require.NoError(t, json.Unmarshal([]byte(r[1]), &m), "line %d", line+2)
-		adj := make([][]bool, len(m))
-		raw := Cell{n: uint8(len(m))}
-		ops := strings.Split(r[2], "|")
-		for i := range m {
-			adj[i] = make([]bool, len(m[i]))
-			for j, e := range m[i] {
-				adj[i][j] = e == 1
-				if e == 1 {
+	for k, h := range hashes {
+		adj, ops := adjs[k], opss[k]
+		raw := Cell{n: uint8(len(adj))}
+		for i := range adj {
+			for j, e := range adj[i] {
+				if e {
 					raw.adj[i] |= 1 << j
 				}
 			}
 			raw.ops[i], _ = opByName(ops[i])
 		}
 		c, err := NewCell(adj, ops)
-		require.NoError(t, err, "line %d", line+2)
+		require.NoError(t, err, "cell %d (%s)", k, h)
 		pruned, err := raw.prune()
 		require.NoError(t, err)
 		fp := hs.sum(&pruned)
-		if c.Fingerprint() == r[0] && hexString(fp) == r[0] {
+		if c.Fingerprint() == h && hexString(fp) == h {
 			matched++
 		}
 		if !testing.Short() {
-			d, _, err := New().Lookup(r[0])
-			require.NoError(t, err, "line %d", line+2)
-			assert.Equal(t, c, d, "line %d", line+2)
+			d, _, err := New().Lookup(h)
+			require.NoError(t, err, "cell %d", k)
+			assert.Equal(t, c, d, "cell %d", k)
 		}
 	}
-	assert.Equal(t, 1000, matched, "fingerprints matching the file")
+	assert.Equal(t, 1000, matched, "fingerprints matching the benchmark's")
+}
+
+// TestHashSpecsFile checks testdata/hash_specs.pack against the
+// benchmark's file, when it is at hand.
+func TestHashSpecsFile(t *testing.T) {
+	f, err := os.Open(filepath.Join(datadir.Dir(t), "nasbench101", "nb101_hash_specs.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	require.Equal(t, []string{"hash", "adjacency", "ops"}, recs[0])
+	hashes, adjs, opss := hashSpecs(t)
+	require.Len(t, recs[1:], len(hashes))
+	for k, r := range recs[1:] {
+		var m [][]int
+		require.NoError(t, json.Unmarshal([]byte(r[1]), &m), "line %d", k+2)
+		want := make([][]bool, len(m))
+		for i := range m {
+			want[i] = make([]bool, len(m[i]))
+			for j, e := range m[i] {
+				want[i][j] = e == 1
+			}
+		}
+		assert.Equal(t, r[0], hashes[k], "line %d", k+2)
+		assert.Equal(t, want, adjs[k], "line %d", k+2)
+		assert.Equal(t, strings.Split(r[2], "|"), opss[k], "line %d", k+2)
+	}
 }
 
 func hexString(fp [16]byte) string {
@@ -73,79 +124,20 @@ func hexString(fp [16]byte) string {
 	return string(b)
 }
 
-func TestLoadLabelled(t *testing.T) {
-	dir := datadir.Dir(t)
+// TestLoadLabelledUnknown checks that a fingerprint no cell has is an
+// error naming its line.
+func TestLoadLabelledUnknown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("joining the labelled cells enumerates the whole space; skipped under -short")
 	}
-	b, err := LoadLabelled(dir)
-	require.NoError(t, err)
-	require.Equal(t, 30001, b.Table.Len())
-	require.Len(t, b.Archs, 30001)
-	assert.Equal(t, []string{"val_acc_4ep", "val_acc_12ep", "val_acc_36ep", "val_acc_108ep", "train_time_108ep_s", "params"}, b.Table.Metrics())
-	assert.Equal(t, "nb101", b.Space.Name())
-
-	// The first line of the file.
-	first := b.Archs[0].(Cell)
-	assert.Equal(t, "00005c142e6f48ac74fdcf73e3439874", first.Fingerprint())
-	acc, err := b.Table.Value(0, MetricValAcc108)
-	require.NoError(t, err)
-	assert.InDelta(t, 0.9304887652397156, acc, 1e-12)
-	params, err := b.Table.Lookup(first.String(), "params")
-	require.NoError(t, err)
-	assert.Equal(t, 8555530.0, params)
-
-	accs, err := b.Labels(MetricValAcc108, nil)
-	require.NoError(t, err)
-	for i, a := range b.Archs {
-		key, err := b.Table.Arch(i)
-		require.NoError(t, err)
-		require.Equal(t, a.String(), key)
-		require.True(t, accs[i] >= 0 && accs[i] <= 1, "row %d: %v", i, accs[i])
-	}
-
-	// A fingerprint that no cell has is an error naming its line.
 	tmp := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(tmp, "nasbench101"), 0o755))
 	bad := "hash,val_acc_108ep\n00005c142e6f48ac74fdcf73e3439874,0.93\n0123456789abcdef0123456789abcdef,0.5\n"
 	require.NoError(t, os.WriteFile(filepath.Join(tmp, filepath.FromSlash(LabelledFile)), []byte(bad), 0o644))
-	_, err = LoadLabelled(tmp)
+	_, err := LoadLabelled(tmp)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, searchspace.ErrParse)
 	assert.Contains(t, err.Error(), "line 3, column 1 (hash): no such architecture: no nb101 cell has fingerprint 0123456789abcdef0123456789abcdef")
-}
-
-func TestLoadNASLib500(t *testing.T) {
-	dir := datadir.Dir(t)
-	b, err := LoadNASLib500(dir)
-	require.NoError(t, err)
-	require.Equal(t, 292, b.Table.Len(), "unique cells among the 500 rows")
-	assert.Equal(t, []string{"val_accuracy", "flops", "params", "synflow", "grasp", "fisher", "grad_norm", "l2_norm", "plain", "epe_nas", "jacov", "snip", "num_rows"},
-		b.Table.Metrics(), "nwot is empty in the file and left out")
-	v, err := b.Table.Value(0, MetricValAccuracy)
-	require.NoError(t, err)
-	assert.Equal(t, 92.578125, v)
-	rows, err := b.Labels(MetricNumRows, nil)
-	require.NoError(t, err)
-	total := 0.0
-	for _, r := range rows {
-		total += r
-	}
-	assert.Equal(t, 500.0, total)
-	// 110011:I1MO appears on three lines of the file, each with 88.90224099159241.
-	i, ok := b.Table.Row("110011:I1MO")
-	require.True(t, ok)
-	n, _ := b.Table.Value(i, MetricNumRows)
-	acc, _ := b.Table.Value(i, MetricValAccuracy)
-	assert.Equal(t, 3.0, n)
-	assert.InDelta(t, 88.90224099159241, acc, 1e-9)
-	// The first line of the file.
-	want, err := nasLibCell("0111101000001100000010000110000001100000000000000", "input,maxpool3x3,maxpool3x3,conv3x3-bn-relu,conv3x3-bn-relu,conv3x3-bn-relu,output")
-	require.NoError(t, err)
-	assert.Equal(t, want, b.Archs[0])
-	for _, a := range b.Archs {
-		require.NoError(t, b.Space.Validate(a))
-	}
 }
 
 func TestLoadMissingData(t *testing.T) {

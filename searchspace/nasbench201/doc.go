@@ -7,7 +7,7 @@
 //	space := nasbench201.New()
 //	arch, err := nasbench201.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")
 //	seq, err := space.Encode(arch) // 17 units: 5 cells, reduction, 5 cells, reduction, 5 cells
-//	bench, err := nasbench201.LoadBenchmark("") // $HYPERNAS_DATA/nasbench201/nb201.csv
+//	bench, err := nb201data.LoadBenchmark()     // built in (package nb201data); LoadBenchmark(dir) reads a folder
 //
 // An Arch lists the op of each edge in the order of the official arch
 // string; Parse accepts exactly the string that String writes. Space.All and

@@ -35,6 +35,10 @@ const (
 // MetricTestAcc ...). The rows, and the Benchmark's Archs, are in official
 // index order: an architecture's official index is its row,
 // b.Table.Row(a.String()). The file must hold all 15,625 cells, each once.
+//
+// The same table is built into the module: nb201data.LoadBenchmark returns
+// it with no folder. Use this loader for a table of your own in the same
+// format.
 func LoadBenchmark(dir string) (*searchspace.Benchmark, error) {
 	return load(dir, BenchmarkFile, "arch", MetricIndex)
 }
@@ -43,6 +47,7 @@ func LoadBenchmark(dir string) (*searchspace.Benchmark, error) {
 // devices, <dir>/nasbench201/nb201_latency.csv (dir "" means
 // $HYPERNAS_DATA), keyed by arch string: metrics LatencyIndex and the
 // lat_<device>_<batch> columns, rows in official index order.
+// nb201data.LoadLatency returns the built-in copy.
 func LoadLatency(dir string) (*searchspace.Table, error) {
 	b, err := load(dir, LatencyFile, "arch_str", LatencyIndex)
 	if err != nil {

@@ -10,77 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
-
-func TestLoadBenchmark(t *testing.T) {
-	b, err := LoadBenchmark(datadir.Dir(t))
-	require.NoError(t, err)
-	require.Equal(t, Size, b.Table.Len())
-	require.Len(t, b.Archs, Size)
-	assert.Equal(t, "nb201", b.Space.Name())
-	assert.Equal(t, []string{"index", "cifar10_valid_acc", "cifar10_test_acc", "cifar100_test_acc",
-		"cifar10_test_acc_12ep", "cifar100_test_acc_12ep", "params_cifar10", "params_cifar100", "train_time_s"},
-		b.Table.Metrics())
-
-	// Row 1 (official index 1).
-	assert.Equal(t, row1, b.Archs[1].String())
-	acc, err := b.Table.Value(1, MetricTestAcc)
-	require.NoError(t, err)
-	assert.InDelta(t, 93.66, acc, 1e-9)
-	row, ok := b.Table.Row(row1)
-	require.True(t, ok)
-	assert.Equal(t, 1, row)
-
-	// The file covers the whole space, each cell once.
-	seen := make(map[Arch]bool, Size)
-	for _, a := range b.Archs {
-		seen[a.(Arch)] = true
-	}
-	assert.Len(t, seen, Size)
-
-	// Best cells: index 6111 is the best by validation accuracy and shares
-	// the best test accuracy, 94.3733, with index 13714.
-	argmax := func(metric string) (int, float64) {
-		col, err := b.Table.Column(metric)
-		require.NoError(t, err)
-		best := 0
-		for i, v := range col {
-			if v > col[best] {
-				best = i
-			}
-		}
-		return best, col[best]
-	}
-	i, v := argmax(MetricValidAcc)
-	assert.Equal(t, 6111, i)
-	assert.InDelta(t, 91.6067, v, 1e-4)
-	i, v = argmax(MetricTestAcc)
-	assert.Equal(t, 6111, i)
-	assert.InDelta(t, 94.3733, v, 1e-4)
-	v13714, err := b.Table.Value(13714, MetricTestAcc)
-	require.NoError(t, err)
-	assert.Equal(t, v, v13714)
-	assert.Equal(t, "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|", b.Archs[6111].String())
-}
-
-func TestLoadLatency(t *testing.T) {
-	lat, err := LoadLatency(datadir.Dir(t))
-	require.NoError(t, err)
-	require.Equal(t, Size, lat.Len())
-	assert.Len(t, lat.Metrics(), 28)
-	assert.True(t, lat.HasMetric(LatencyIndex))
-	for _, m := range lat.Metrics() {
-		assert.True(t, m == LatencyIndex || strings.HasPrefix(m, "lat_"), m)
-	}
-	v, err := lat.Lookup(row1, "lat_1080ti_1")
-	require.NoError(t, err)
-	assert.InDelta(t, 12.9003, v, 1e-9)
-	key, err := lat.Arch(1)
-	require.NoError(t, err)
-	assert.Equal(t, row1, key)
-}
 
 // writeData makes a data folder holding one nasbench201 file.
 func writeData(t *testing.T, file, content string) string {

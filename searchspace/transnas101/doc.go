@@ -9,7 +9,7 @@
 //	micro := transnas101.NewMicro()
 //	cell, err := transnas101.ParseCell("64-41414-3_33_333")
 //	seq, err := micro.Encode(cell)              // 10 cell graphs
-//	bench, err := transnas101.LoadMacro("")     // $HYPERNAS_DATA/transnas101/macro.csv
+//	bench, err := tnbdata.LoadMacro()           // built in (package tnbdata); LoadMacro(dir) reads a folder
 //	acc, err := bench.Labels(transnas101.Metric("class_scene"), nil)
 //
 // Arch strings are the benchmark's own (tnb_arch_str), read and written

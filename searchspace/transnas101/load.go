@@ -37,14 +37,16 @@ func Metric(task string) string { return "val_" + task }
 // $HYPERNAS_DATA): all 4,096 cells in enumeration order (row i is the cell
 // of Cell.Index i), every numeric column a metric: the seven val_<task>
 // columns and the zero-cost proxy scores (zen_*, synflow_*, epe_nas_*; -1e8
-// marks a degenerate network).
+// marks a degenerate network). tnbdata.LoadMicro returns the same table,
+// built into the module, with no folder.
 func LoadMicro(dir string) (*searchspace.Benchmark, error) {
 	return load(NewMicro(), dir, MicroFile)
 }
 
 // LoadMacro reads <dir>/transnas101/macro.csv (dir "" means
 // $HYPERNAS_DATA): all 3,256 skeletons in enumeration order (sorted by arch
-// string), with the same metrics as LoadMicro.
+// string), with the same metrics as LoadMicro. tnbdata.LoadMacro returns
+// the same table, built into the module, with no folder.
 func LoadMacro(dir string) (*searchspace.Benchmark, error) {
 	return load(NewMacro(), dir, MacroFile)
 }

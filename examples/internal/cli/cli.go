@@ -1,7 +1,9 @@
 // Package cli holds what the example programs share: the registry of
-// benchmark spaces with their default metrics, the checks of command-line
-// flags (Flags: every bad value is refused, naming the flag, before any
-// data is read or any training starts), seed-list parsing and JSON output.
+// benchmark spaces with their default metrics and their tables (built into
+// the module, or read from a data folder given by -data or HYPERNAS_DATA),
+// the checks of command-line flags (Flags: every bad value is refused,
+// naming the flag, before any data is read or any training starts),
+// seed-list parsing and JSON output.
 package cli
 
 import (
@@ -19,18 +21,28 @@ import (
 
 	"github.com/hypernas/go-hypernas/hypernas"
 	"github.com/hypernas/go-hypernas/hypernas/auxdata"
+	"github.com/hypernas/go-hypernas/hypernas/auxdata/cifar10data"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/darts"
+	"github.com/hypernas/go-hypernas/searchspace/darts/nb301data"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench101"
+	"github.com/hypernas/go-hypernas/searchspace/nasbench101/nb101data"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
+	"github.com/hypernas/go-hypernas/searchspace/nasbench201/nb201data"
 	"github.com/hypernas/go-hypernas/searchspace/transnas101"
+	"github.com/hypernas/go-hypernas/searchspace/transnas101/tnbdata"
 )
 
 // Space is a benchmark space an example can run on.
 type Space struct {
 	Name string
-	// Load reads the benchmark from the data folder.
+	// Load reads the benchmark from a data folder (the -data flag).
 	Load func(dir string) (*searchspace.Benchmark, error)
+	// Builtin returns the table built into the module, used when no data
+	// folder is given; nil for a space without one.
+	Builtin func() (*searchspace.Benchmark, error)
+	// New returns the search space itself, without its table.
+	New func() (searchspace.SearchSpace, error)
 	// TrainMetric labels the training set; TestMetric is what the ranking
 	// is evaluated against.
 	TrainMetric, TestMetric string
@@ -46,13 +58,68 @@ type Space struct {
 // validation accuracy, test on test accuracy over the whole space); the
 // others have one accuracy column and test on the rows not trained on.
 var spaces = map[string]Space{
-	"nb201": {Name: "nb201", Load: nasbench201.LoadBenchmark, TrainMetric: nasbench201.MetricValidAcc, TestMetric: nasbench201.MetricTestAcc, TestAll: true},
-	"nb101": {Name: "nb101", Load: nasbench101.LoadLabelled, TrainMetric: nasbench101.MetricValAcc108, TestMetric: nasbench101.MetricValAcc108,
+	"nb201": {Name: "nb201", Load: nasbench201.LoadBenchmark, Builtin: nb201data.LoadBenchmark, New: space(nasbench201.New()),
+		TrainMetric: nasbench201.MetricValidAcc, TestMetric: nasbench201.MetricTestAcc, TestAll: true},
+	"nb101": {Name: "nb101", Load: nasbench101.LoadLabelled, Builtin: nb101data.LoadLabelled, New: space(nasbench101.New()),
+		TrainMetric: nasbench101.MetricValAcc108, TestMetric: nasbench101.MetricValAcc108,
 		SpaceSize: func() int { return count(nasbench101.New().All()) }},
 	"darts": {Name: "darts", Load: func(dir string) (*searchspace.Benchmark, error) { return darts.LoadNB301(dir) },
+		Builtin:     func() (*searchspace.Benchmark, error) { return nb301data.LoadNB301() },
+		New:         func() (searchspace.SearchSpace, error) { return darts.New() },
 		TrainMetric: darts.MetricValAcc, TestMetric: darts.MetricValAcc},
-	"tnb-micro": {Name: "tnb-micro", Load: transnas101.LoadMicro, TrainMetric: transnas101.Metric("class_object"), TestMetric: transnas101.Metric("class_object")},
-	"tnb-macro": {Name: "tnb-macro", Load: transnas101.LoadMacro, TrainMetric: transnas101.Metric("class_object"), TestMetric: transnas101.Metric("class_object")},
+	"tnb-micro": {Name: "tnb-micro", Load: transnas101.LoadMicro, Builtin: tnbdata.LoadMicro, New: space(transnas101.NewMicro()),
+		TrainMetric: transnas101.Metric("class_object"), TestMetric: transnas101.Metric("class_object")},
+	"tnb-macro": {Name: "tnb-macro", Load: transnas101.LoadMacro, Builtin: tnbdata.LoadMacro, New: space(transnas101.NewMacro()),
+		TrainMetric: transnas101.Metric("class_object"), TestMetric: transnas101.Metric("class_object")},
+}
+
+// space returns a Space.New for a space value.
+func space(s searchspace.SearchSpace) func() (searchspace.SearchSpace, error) {
+	return func() (searchspace.SearchSpace, error) { return s, nil }
+}
+
+// Bench returns the space's benchmark: read from the data folder dir, or
+// the table built into the module when dir is "" (see DataDir).
+func (s Space) Bench(dir string) (*searchspace.Benchmark, error) {
+	if dir != "" {
+		return s.Load(dir)
+	}
+	if s.Builtin == nil {
+		return nil, fmt.Errorf("space %s has no built-in table: give -data, a folder with its benchmark files", s.Name)
+	}
+	return s.Builtin()
+}
+
+// DataFlagHelp is the help text of every program's -data flag.
+const DataFlagHelp = "benchmark data folder, for tables of your own in the benchmarks' CSV formats (default $" + searchspace.DataEnv + ", else the tables built into the module)"
+
+// DataDir resolves the -data flag: its folder, else $HYPERNAS_DATA, else ""
+// for the tables built into the module. A folder that does not exist is an
+// error that says where it came from.
+func DataDir(flagDir string) (string, error) {
+	dir, from := flagDir, "-data"
+	if dir == "" {
+		dir, from = os.Getenv(searchspace.DataEnv), searchspace.DataEnv
+	}
+	if dir == "" {
+		return "", nil
+	}
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%s %q: the benchmark data folder: %w", from, dir, err)
+	case !st.IsDir():
+		return "", fmt.Errorf("%s %q: the benchmark data folder is a file, not a folder", from, dir)
+	}
+	return filepath.Clean(dir), nil
+}
+
+// DataSource says where DataDir's tables come from, for a progress line.
+func DataSource(dir string) string {
+	if dir == "" {
+		return "the tables built into the module"
+	}
+	return "data folder " + dir
 }
 
 // count enumerates a space (the whole enumeration, so the count is measured,
@@ -181,10 +248,14 @@ var AuxNames = []string{"cifar10", "fashion"}
 const DefaultFashionDir = "/usr/share/datasets/fashion-mnist"
 
 // auxFiles are the files of an auxiliary dataset: images and labels
-// (one file holds both for CIFAR-10).
+// (one file holds both for CIFAR-10; none for the built-in CIFAR-10 images,
+// dataDir "").
 func auxFiles(name, dataDir, fashionDir string) ([]string, error) {
 	switch name {
 	case "cifar10":
+		if dataDir == "" {
+			return nil, nil
+		}
 		return []string{filepath.Join(dataDir, "cifar10", "train_4000.bin")}, nil
 	case "fashion":
 		return []string{filepath.Join(fashionDir, "train-images-idx3-ubyte.gz"), filepath.Join(fashionDir, "train-labels-idx1-ubyte.gz")}, nil
@@ -210,13 +281,28 @@ func CheckAux(name, dataDir, fashionDir string) error {
 	return nil
 }
 
-// LoadAux reads the auxiliary image dataset of -model hypernas.
+// CheckAuxSize checks that the auxiliary images can be scaled to size:
+// the built-in CIFAR-10 images (dataDir "") are 8×8.
+func CheckAuxSize(name, dataDir string, size int) error {
+	if name == "cifar10" && dataDir == "" && size > cifar10data.ImageSize {
+		return fmt.Errorf("-aux-size %d: the built-in CIFAR-10 images are %d×%d; for a larger proxy give -data, a folder with cifar10/train_4000.bin (CIFAR-10's binary format, 32×32)",
+			size, cifar10data.ImageSize, cifar10data.ImageSize)
+	}
+	return nil
+}
+
+// LoadAux reads the auxiliary image dataset of -model hypernas: with
+// -aux cifar10, the images built into the module when dataDir is "", else
+// <dataDir>/cifar10/train_4000.bin.
 func LoadAux(name, dataDir, fashionDir string) (*auxdata.Dataset, error) {
 	if err := CheckAux(name, dataDir, fashionDir); err != nil {
 		return nil, err
 	}
 	files, _ := auxFiles(name, dataDir, fashionDir)
-	if name == "cifar10" {
+	switch {
+	case name == "cifar10" && len(files) == 0:
+		return cifar10data.Load()
+	case name == "cifar10":
 		return auxdata.ReadCIFAR10Files(files[0])
 	}
 	return auxdata.ReadIDXFiles(files[0], files[1])
