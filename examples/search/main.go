@@ -6,6 +6,17 @@
 //	go run ./examples/search -space nb201 -strategy predictor-evolution,random,evolution -plot best.png
 //	go run ./examples/search -space nb201 -objective latency:pixel3 -max-cost 10
 //	go run ./examples/search -space nb101 -budget 150 -seeds 0-2
+//	go run ./examples/search -storage sqlite:runs.db -study nb201-pe -workers 4   # resumable, 4 at once
+//	go run ./examples/search -oracle-cmd 'python train.py --arch {arch}' -oracle-timeout 2h
+//
+// With -storage sqlite:FILE or postgres://… every told query is written as
+// it arrives, and the same command resumes an interrupted search. With a
+// PostgreSQL storage, processes on other machines join a study with
+// -worker (same -space, -storage, -study and oracle flags) and evaluate
+// what it asks, while this process (the coordinator) runs the strategy:
+//
+//	go run ./examples/search -storage postgres://u:p@db/nas -study s1 -workers 0   # coordinator
+//	go run ./examples/search -storage postgres://u:p@db/nas -study s1 -worker      # on each worker machine
 //
 // On NB201 the oracle answers cifar10_valid_acc (what a real search can
 // see) and the result reports the cifar10_test_acc of the queried
@@ -36,6 +47,7 @@ import (
 	"github.com/hypernas/go-hypernas/hypernas/search"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
+	"github.com/hypernas/go-hypernas/searchspace/nasbench201/nb201data"
 )
 
 // benchSpace is a benchmark of the registry (cli.Space: loader, the
@@ -86,7 +98,9 @@ type runResult struct {
 	// Failures is the number of failed oracle queries (they count
 	// against the budget).
 	Failures int `json:"failures,omitempty"`
-	res      *search.Result
+	// Partial marks a search stopped before its budget was spent.
+	Partial bool `json:"partial,omitempty"`
+	res     *search.Result
 }
 
 type paretoEntry struct {
@@ -120,6 +134,11 @@ type summary struct {
 	Pareto          []paretoEntry `json:"pareto,omitempty"` // first seed's
 	Runs            []runResult   `json:"runs"`
 	Others          []summary     `json:"others,omitempty"`
+	// Partial marks an interrupted run: Runs hold what was done.
+	Partial bool   `json:"partial,omitempty"`
+	Storage string `json:"storage,omitempty"`
+	Study   string `json:"study,omitempty"`
+	Workers int    `json:"workers"`
 }
 
 func main() {
@@ -130,7 +149,7 @@ func main() {
 }
 
 // predictorFlags are the flags that only the predictor strategies use.
-var predictorFlags = []string{"model", "hidden", "rank-labels", "epochs", "retrain-epochs", "initial", "topk", "workers"}
+var predictorFlags = []string{"model", "hidden", "rank-labels", "epochs", "retrain-epochs", "initial", "topk", "predict-workers"}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	def := hypernas.Defaults()
@@ -149,11 +168,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		retrain    = fl.Int("retrain-epochs", search.DefaultRefitEpochs, "epochs of every warm-started refit")
 		initial    = fl.Int("initial", search.DefaultInitial, "random queries before the first fit (at least 2)")
 		topK       = fl.Int("topk", search.DefaultTopK, "queries per predictor round")
-		dataDir    = fl.String("data", "", "benchmark data folder (default $HYPERNAS_DATA)")
+		dataDir    = fl.String("data", "", cli.DataFlagHelp)
 		plotFile   = fl.String("plot", "", "write a PNG of best-so-far accuracy against queries, per strategy")
 		jsonOut    = fl.Bool("json", false, "end stdout with one JSON line")
 		quiet      = fl.Bool("quiet", false, "no progress on stderr")
-		workers    = fl.Int("workers", def.Workers, "prediction goroutines (0: one per CPU)")
+		workers    = fl.Int("predict-workers", def.Workers, "prediction goroutines (0: one per CPU)")
+		sf         = defineStudyFlags(fl)
 	)
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -198,7 +218,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl.AtLeast("retrain-epochs", *retrain, 1)
 	fl.AtLeast("initial", *initial, 2)
 	fl.AtLeast("topk", *topK, 1)
-	fl.AtLeast("workers", *workers, 0)
+	fl.AtLeast("predict-workers", *workers, 0)
+	sf.check(fl)
 	fl.OnlyIf(*objective != "", "needs -objective", "max-cost")
 	if math.IsNaN(*maxCost) {
 		fl.Refuse("max-cost", *maxCost, "must be a number")
@@ -240,16 +261,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		strats = append(strats, s)
 	}
 
-	dir, err := searchspace.DataDir(*dataDir)
+	dir, err := cli.DataDir(*dataDir)
 	if err != nil {
 		return err
 	}
 	if !*quiet {
-		fmt.Fprintf(stderr, "loading %s ...\n", sp.Name)
+		fmt.Fprintf(stderr, "loading %s from %s ...\n", sp.Name, cli.DataSource(dir))
 	}
-	bench, err := sp.Load(dir)
+	bench, err := sp.Bench(dir)
 	if err != nil {
 		return err
+	}
+	if sf.worker {
+		return sf.work(ctx, sp, bench, stdout, stderr, *quiet)
 	}
 	var sopts []search.Option
 	if sp.restrictToData {
@@ -270,7 +294,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	optArch, _, ok := probe.Best()
+	optArch, optValid, ok := probe.Best()
 	if !ok {
 		return fmt.Errorf("space %s: no architecture of the benchmark has a %s", sp.Name, sp.TrainMetric)
 	}
@@ -310,34 +334,66 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 					best = i
 				}
 			}
-			optArch = keys[best]
+			optArch, optValid = keys[best], vals[best]
 			optTest, _ = bench.Table.Lookup(optArch, sp.TestMetric)
 		}
 	}
 
-	var sums []summary
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	// Every study is opened (created, or checked and resumed) before the
+	// first runs, so that a settings mismatch shows at once and workers
+	// see every study of the command until the last is complete.
+	studies := map[string]*search.Study{}
 	for _, st := range strats {
+		for _, seed := range seeds {
+			opts := append(append([]search.Option(nil), sopts...), search.WithSeed(seed),
+				search.WithStorage(store, sf.name(st.Name(), seed)), search.WithWorkers(sf.workers))
+			if !*quiet {
+				opts = append(opts, search.WithProgress(progress(stderr, st.Name(), seed, sp.scale)))
+			}
+			study, err := search.NewStudy(ctx, st, bench.Space, *budget, opts...)
+			if err != nil {
+				return fmt.Errorf("%s, seed %d: %w", st.Name(), seed, err)
+			}
+			defer study.Close()
+			studies[study.Name()] = study
+		}
+	}
+
+	var sums []summary
+	var stopped error
+	for _, st := range strats {
+		if stopped != nil {
+			break
+		}
 		s := summary{Space: sp.Name, Strategy: st.Name(), Budget: *budget, Seeds: seeds, ValueMetric: sp.TrainMetric, ReportMetric: sp.TestMetric,
-			OptimumArch: optArch, OptimumTest: optTest * sp.scale, Objective: *objective, TrueFrontSize: len(trueFront)}
+			OptimumArch: optArch, OptimumTest: optTest * sp.scale, Objective: *objective, TrueFrontSize: len(trueFront),
+			Storage: store.String(), Study: sf.study, Workers: sf.workers}
 		if !math.IsInf(*maxCost, 1) {
 			s.MaxCost = maxCost
 		}
 		for _, seed := range seeds {
-			oracle, err := search.NewTableOracle(bench.Table, sp.TrainMetric, sp.TestMetric)
+			oracle, err := sf.oracle(sp, bench)
 			if err != nil {
 				return err
 			}
-			opts := append(append([]search.Option(nil), sopts...), search.WithSeed(seed))
-			if !*quiet {
-				opts = append(opts, search.WithProgress(progress(stderr, st.Name(), seed, sp.scale)))
-			}
 			cpu0 := cpuSeconds()
-			res, err := st.Search(ctx, bench.Space, oracle, *budget, opts...)
+			res, err := studies[sf.name(st.Name(), seed)].Run(ctx, oracle)
 			cpu := cpuSeconds() - cpu0
-			if err != nil {
+			if interrupted(err) {
+				stopped = err
+				s.Partial = true
+				if len(res.Queries) == 0 {
+					break
+				}
+			} else if err != nil {
 				return fmt.Errorf("%s, seed %d: %w", st.Name(), seed, err)
 			}
-			if oracle.Queries() != len(res.Queries) {
+			if !sf.persistent() && stopped == nil && oracle.Queries() != len(res.Queries) {
 				return fmt.Errorf("%s, seed %d: the oracle counted %d queries, the result lists %d", st.Name(), seed, oracle.Queries(), len(res.Queries))
 			}
 			best, ok := res.Best()
@@ -347,9 +403,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				}
 				return fmt.Errorf("%s, seed %d: no architecture was queried", st.Name(), seed)
 			}
-			rr := runResult{Seed: seed, Arch: best.Arch.String(), ValidAcc: best.Value * sp.scale, TestAcc: best.Report * sp.scale,
+			rr := runResult{Seed: seed, Arch: best.Arch.String(), ValidAcc: best.Value * sp.scale, TestAcc: reported(best, bench, sp) * sp.scale,
 				Queries: len(res.Queries), FoundAt: res.QueriesToFind(optArch), Seconds: res.Elapsed.Seconds(), CPUSeconds: cpu,
-				Failures: res.Failures(), res: res}
+				Failures: res.Failures(), Partial: stopped != nil, res: res}
 			if costFn != nil {
 				front := res.Pareto()
 				rr.ParetoLen = len(front)
@@ -368,6 +424,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				fmt.Fprintf(stderr, "\r%s seed %d: best valid %.2f test %.2f after %d queries, %.1fs%s\n", st.Name(), seed, rr.ValidAcc, rr.TestAcc, rr.Queries, rr.Seconds, foundNote(rr.FoundAt))
 			}
 			s.Runs = append(s.Runs, rr)
+			if stopped != nil {
+				break
+			}
+		}
+		if len(s.Runs) == 0 {
+			break
 		}
 		summarise(&s)
 		sums = append(sums, s)
@@ -386,16 +448,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *plotFile != "" {
-		if err := convergencePlot(*plotFile, sp, *budget, sums); err != nil {
+		if err := convergencePlot(*plotFile, sp, *budget, sums, optValid); err != nil {
 			return fmt.Errorf("-plot: %w", err)
 		}
 	}
-	if *jsonOut {
+	if *jsonOut && len(sums) > 0 {
 		out := sums[0]
 		out.Others = sums[1:]
-		return cli.WriteJSONLine(stdout, out)
+		out.Partial = stopped != nil
+		if err := cli.WriteJSONLine(stdout, out); err != nil {
+			return err
+		}
+	}
+	if stopped != nil {
+		how := "run the same command to start again"
+		if sf.persistent() {
+			how = "the studies in " + store.String() + " are kept: run the same command to resume them"
+		}
+		return fmt.Errorf("interrupted; what was done is printed above (marked partial), %s: %w", how, stopped)
 	}
 	return nil
+}
+
+// reported is the reported metric of a query: the oracle's report, else
+// the benchmark's value for the architecture (a training program may
+// report nothing), else NaN.
+func reported(q search.Query, bench *searchspace.Benchmark, sp benchSpace) float64 {
+	if !math.IsNaN(q.Report) {
+		return q.Report
+	}
+	if v, err := bench.Table.Lookup(q.Arch.String(), sp.TestMetric); err == nil {
+		return v
+	}
+	return math.NaN()
 }
 
 // costObjective is a parsed -objective: latency:DEVICE, params or
@@ -429,7 +514,13 @@ func parseObjective(objective, space string) (*costObjective, error) {
 func (o *costObjective) resolve(sp benchSpace, bench *searchspace.Benchmark, dir string) (*searchspace.Table, string, error) {
 	switch o.kind {
 	case "latency":
-		lat, err := nasbench201.LoadLatency(dir)
+		var lat *searchspace.Table
+		var err error
+		if dir == "" {
+			lat, err = nb201data.LoadLatency()
+		} else {
+			lat, err = nasbench201.LoadLatency(dir)
+		}
 		if err != nil {
 			return nil, "", err
 		}
@@ -501,6 +592,9 @@ func summarise(s *summary) {
 func printStrategy(w io.Writer, s summary, pareto bool) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s on %s, budget %d\n", s.Strategy, s.Space, s.Budget)
+	if s.Partial {
+		fmt.Fprintf(tw, "INTERRUPTED: partial results (the last run stopped before its budget was spent)\n")
+	}
 	fmt.Fprintf(tw, "seed\tbest architecture\t%s\t%s\tqueries\tfound at\tseconds\tcpu s\t\n", s.ValueMetric, s.ReportMetric)
 	for _, r := range s.Runs {
 		at := "-"

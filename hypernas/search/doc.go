@@ -13,12 +13,23 @@
 // PredictorIterative (the Neural Predictor's loop), Evolution (regularised
 // evolution) and Random. Their settings are StrategyOptions; the settings
 // of one search (seed, progress, candidates, a second objective with
-// WithCost, a constraint with WithMaxCost) are Options. With a cost the
-// search is multi-objective: Result.Pareto is the trade-off found, and
-// ParetoFront / ParetoRanks rank any set of (value, cost) points.
+// WithCost, a constraint with WithMaxCost, workers, storage) are Options.
+// With a cost the search is multi-objective: Result.Pareto is the
+// trade-off found, and ParetoFront / ParetoRanks rank any set of (value,
+// cost) points.
 //
-// An Oracle is a benchmark table (NewTableOracle) or any function
-// (NewFuncOracle), such as one that trains the architecture. A failed
+// Search is a loop over a Study, an ask/tell search in the manner of
+// Optuna: Study.Ask hands out the next architecture, Study.Tell records its
+// result, and the strategy proposes from every told result while knowing
+// the trials still out. WithWorkers evaluates several architectures at once
+// (an asynchronous search); WithStorage keeps the study in a Storage — in
+// memory, or a SQLite file or PostgreSQL database opened by package
+// hypernas/search/storage — so that the same call resumes it after a crash,
+// and Work lets processes on other machines evaluate its trials.
+//
+// An Oracle is a benchmark table (NewTableOracle), any function
+// (NewFuncOracle), such as one that trains the architecture, or any
+// program (NewCommandOracle: "python train.py --arch {arch}"). A failed
 // oracle call is recorded as a failed query (Query.Failed) and the search
 // goes on.
 package search

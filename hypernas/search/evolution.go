@@ -13,6 +13,7 @@ import (
 // them, mutates the best (by value, or by non-dominated rank with a cost)
 // and queries the child, which replaces the oldest member.
 type Evolution struct {
+	s                      settings
 	population, tournament int
 }
 
@@ -26,7 +27,7 @@ func NewEvolution(opts ...StrategyOption) (*Evolution, error) {
 	if s.population < 1 || s.tournament < 1 || s.tournament > s.population {
 		return nil, fmt.Errorf("%w: evolution needs 1 <= tournament (%d) <= population (%d)", hypernas.ErrBadOption, s.tournament, s.population)
 	}
-	return &Evolution{population: s.population, tournament: s.tournament}, nil
+	return &Evolution{s: s, population: s.population, tournament: s.tournament}, nil
 }
 
 // Name returns "evolution".
@@ -34,20 +35,28 @@ func (*Evolution) Name() string { return "evolution" }
 
 // Search runs regularised evolution.
 func (s *Evolution) Search(ctx context.Context, space searchspace.SearchSpace, oracle Oracle, budget int, opts ...Option) (*Result, error) {
+	return searchStudy(ctx, s, space, oracle, budget, opts)
+}
+
+func (s *Evolution) settings() settings { return s.s }
+
+// proposer returns aging evolution in ask/tell form: random queries until
+// the population is handed out; once it is told, each child is a mutation
+// of the tournament winner among the last population told queries.
+func (s *Evolution) proposer() proposer {
 	pop, sample := s.population, s.tournament
-	r, err := newRun(ctx, s.Name(), space, oracle, budget, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.randomQueries(min(pop, budget)); err != nil {
-		return r.finish(err)
-	}
-	// The population is the last pop queries: aging removes the oldest.
 	vals := make([]float64, sample)
 	costs := make([]float64, sample)
 	members := make([]int, sample)
-	for r.left() > 0 {
-		n := len(r.res.Queries)
+	return proposerFunc(func(r *run) (searchspace.Arch, error) {
+		if r.handed < min(pop, r.res.Budget) {
+			return r.random()
+		}
+		n := r.told()
+		if n < pop {
+			return nil, errPending
+		}
+		// The population is the last pop queries: aging removes the oldest.
 		for k := range members {
 			members[k] = n - pop + r.rng.IntN(pop)
 			q := r.res.Queries[members[k]]
@@ -55,16 +64,8 @@ func (s *Evolution) Search(ctx context.Context, space searchspace.SearchSpace, o
 		}
 		top, err := r.order(vals, costs, 1)
 		if err != nil {
-			return r.finish(err)
+			return nil, err
 		}
-		parent := r.res.Queries[members[top[0]]].Arch
-		child, err := r.draw(r.near(parent))
-		if err != nil {
-			return r.finish(err)
-		}
-		if _, err := r.query(child); err != nil {
-			return r.finish(err)
-		}
-	}
-	return r.finish(nil)
+		return r.draw(r.near(r.res.Queries[members[top[0]]].Arch))
+	})
 }

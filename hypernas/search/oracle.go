@@ -19,6 +19,12 @@ type Evaluation struct {
 	// Report is a metric recorded beside Value but never used to steer the
 	// search (e.g. test accuracy); NaN when the oracle has none.
 	Report float64
+	// EvalCost is what the evaluation cost, in the oracle's own unit
+	// (GPU hours, seconds …); 0 when the oracle does not say.
+	EvalCost float64
+	// Extra holds any other fields the oracle reported (a training
+	// program's JSON object), recorded and never used; nil for none.
+	Extra map[string]any
 }
 
 // Oracle labels architectures: the expensive step that a search spends its

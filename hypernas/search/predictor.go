@@ -42,37 +42,70 @@ func (ps schedule) fit(r *run, p *hypernas.Predictor) (*hypernas.Predictor, erro
 	return p, nil
 }
 
-// queryTop queries the k best admissible candidates in the order the
-// predictions (and costs) give.
-func (r *run) queryTop(cands []searchspace.Arch, pred []float64, k int) error {
+// top plans the k best admissible candidates in the order the predictions
+// (and costs) give. When every candidate is used up it plans k random
+// architectures instead (nil entries, drawn when handed out), so that the
+// budget is still spent on new ones.
+func (r *run) top(cands []searchspace.Arch, pred []float64, k int) ([]searchspace.Arch, error) {
 	var keep []searchspace.Arch
 	var kp []float64
 	for i, a := range cands {
 		ok, err := r.admissible(a)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if ok {
 			keep, kp = append(keep, a), append(kp, pred[i])
 		}
 	}
 	if len(keep) == 0 {
-		// Every candidate was used up: fall back to random queries so the
-		// budget is still spent on new architectures.
-		return r.randomQueries(min(k, r.left()))
+		return make([]searchspace.Arch, min(k, r.left())), nil
 	}
 	costs, err := r.costsOf(keep)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	top, err := r.order(kp, costs, min(k, r.left()))
+	order, err := r.order(kp, costs, min(k, r.left()))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, i := range top {
-		if _, err := r.query(keep[i]); err != nil {
-			return err
+	out := make([]searchspace.Arch, len(order))
+	for j, i := range order {
+		out[j] = keep[i]
+	}
+	return out, nil
+}
+
+// rounds is the ask/tell state that the predictor strategies share: random
+// queries until initial have been handed out, then rounds that each fit
+// the predictor on every told query (the first round waits until the
+// initial queries are told) and plan the next queries.
+type rounds struct {
+	initial int
+	p       *hypernas.Predictor
+	queue   []searchspace.Arch // planned queries; nil entries are random
+	final   bool               // the queue is the last: nothing after it
+}
+
+// next hands out the next planned query, running round (which fills the
+// queue) when none is left.
+func (s *rounds) next(r *run, round func(r *run) error) (searchspace.Arch, error) {
+	initial := min(s.initial, r.res.Budget)
+	if r.handed < initial {
+		return r.random()
+	}
+	for {
+		if len(s.queue) > 0 {
+			return r.pop(&s.queue)
+		}
+		if s.final {
+			return nil, errExhausted
+		}
+		if r.told() < initial {
+			return nil, errPending
+		}
+		if err := round(r); err != nil {
+			return nil, err
 		}
 	}
-	return nil
 }

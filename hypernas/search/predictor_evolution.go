@@ -46,34 +46,38 @@ func (*PredictorEvolution) Name() string { return "predictor-evolution" }
 
 // Search runs predictor-guided evolution.
 func (d *PredictorEvolution) Search(ctx context.Context, space searchspace.SearchSpace, oracle Oracle, budget int, opts ...Option) (*Result, error) {
-	r, err := newRun(ctx, d.Name(), space, oracle, budget, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.randomQueries(min(d.s.initial, budget)); err != nil {
-		return r.finish(err)
-	}
-	var p *hypernas.Predictor
-	for r.left() > 0 {
-		if p, err = d.sched.fit(r, p); err != nil {
-			return r.finish(err)
+	return searchStudy(ctx, d, space, oracle, budget, opts)
+}
+
+func (d *PredictorEvolution) settings() settings { return d.s }
+
+// proposer returns predictor-guided evolution in ask/tell form: each round
+// fits the predictor, scores the mutants of the best queries and plans the
+// top k of them.
+func (d *PredictorEvolution) proposer() proposer {
+	s := &rounds{initial: d.s.initial}
+	round := func(r *run) error {
+		p, err := d.sched.fit(r, s.p)
+		if err != nil {
+			return err
 		}
+		s.p = p
 		cands, err := d.candidates(r)
 		if err != nil {
-			return r.finish(err)
+			return err
 		}
 		if len(cands) == 0 {
-			return r.finish(r.randomQueries(min(d.s.topK, r.left())))
+			s.queue, s.final = make([]searchspace.Arch, min(d.s.topK, r.left())), true
+			return nil
 		}
 		pred, err := p.Predict(r.ctx, cands)
 		if err != nil {
-			return r.finish(err)
+			return err
 		}
-		if err := r.queryTop(cands, pred, d.s.topK); err != nil {
-			return r.finish(err)
-		}
+		s.queue, err = r.top(cands, pred, d.s.topK)
+		return err
 	}
-	return r.finish(nil)
+	return proposerFunc(func(r *run) (searchspace.Arch, error) { return s.next(r, round) })
 }
 
 // candidates mutates the best queries (one or two mutations each) and

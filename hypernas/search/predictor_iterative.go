@@ -48,44 +48,40 @@ func (*PredictorIterative) Name() string { return "predictor-iterative" }
 
 // Search runs the Neural Predictor's iterative loop.
 func (d *PredictorIterative) Search(ctx context.Context, space searchspace.SearchSpace, oracle Oracle, budget int, opts ...Option) (*Result, error) {
-	r, err := newRun(ctx, d.Name(), space, oracle, budget, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.randomQueries(min(d.s.initial, budget)); err != nil {
-		return r.finish(err)
-	}
-	if r.left() == 0 {
-		return r.finish(nil)
-	}
-	p, err := d.sched.fit(r, nil)
-	if err != nil {
-		return r.finish(err)
-	}
-	pool, err := d.pool(r)
-	if err != nil {
-		return r.finish(err)
-	}
-	// The pool is encoded once and scored every round.
-	seqs, err := p.EncodeAll(r.ctx, pool)
-	if err != nil {
-		return r.finish(err)
-	}
-	for {
+	return searchStudy(ctx, d, space, oracle, budget, opts)
+}
+
+func (d *PredictorIterative) settings() settings { return d.s }
+
+// proposer returns the iterative loop in ask/tell form: the first round
+// fits the predictor and encodes the pool once; every round (re)fits,
+// scores the pool and plans its top k.
+func (d *PredictorIterative) proposer() proposer {
+	s := &rounds{initial: d.s.initial}
+	var pool []searchspace.Arch
+	var seqs []searchspace.Sequence
+	round := func(r *run) error {
+		p, err := d.sched.fit(r, s.p)
+		if err != nil {
+			return err
+		}
+		if s.p == nil {
+			if pool, err = d.pool(r); err != nil {
+				return err
+			}
+			if seqs, err = p.EncodeAll(r.ctx, pool); err != nil {
+				return err
+			}
+		}
+		s.p = p
 		pred, err := p.PredictSequences(r.ctx, seqs)
 		if err != nil {
-			return r.finish(err)
+			return err
 		}
-		if err := r.queryTop(pool, pred, d.s.topK); err != nil {
-			return r.finish(err)
-		}
-		if r.left() == 0 {
-			return r.finish(nil)
-		}
-		if p, err = d.sched.fit(r, p); err != nil {
-			return r.finish(err)
-		}
+		s.queue, err = r.top(pool, pred, d.s.topK)
+		return err
 	}
+	return proposerFunc(func(r *run) (searchspace.Arch, error) { return s.next(r, round) })
 }
 
 // pool returns the architectures to score: the candidates, the whole

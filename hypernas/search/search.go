@@ -24,13 +24,17 @@ var (
 
 // Strategy is an architecture search algorithm. Search spends at most
 // budget oracle queries, never queries an architecture twice (by its
-// String), and returns every query in order. A query whose oracle call
-// fails (an error or a non-finite value) is recorded as failed and counts
-// against the budget: an answer that was paid for is never dropped. When
-// the context is cancelled, or the oracle fails more times in a row than
-// WithMaxFailures allows, Search returns the queries made so far together
-// with the error. A search that runs out of new architectures to try (a
-// small space, a tight constraint) stops early without error.
+// String), and returns every query in the order it was told. A query whose
+// oracle call fails (an error or a non-finite value) is recorded as failed
+// and counts against the budget: an answer that was paid for is never
+// dropped. When the context is cancelled, or the oracle fails more times in
+// a row than WithMaxFailures allows, Search returns the queries made so far
+// together with the error. A search that runs out of new architectures to
+// try (a small space, a tight constraint) stops early without error.
+//
+// Search is a loop over a Study (ask, evaluate, tell): WithWorkers
+// evaluates several architectures at once, and WithStorage keeps the study
+// in a database, so that the same call after a crash resumes it.
 type Strategy interface {
 	Name() string
 	Search(ctx context.Context, space searchspace.SearchSpace, oracle Oracle, budget int, opts ...Option) (*Result, error)
@@ -38,7 +42,11 @@ type Strategy interface {
 
 // Query is one oracle query of a search.
 type Query struct {
-	Arch searchspace.Arch
+	// Number is the trial's number in its study: the order in which it
+	// was handed out (from 0), which differs from its place in
+	// Result.Queries when several evaluations run at once.
+	Number int
+	Arch   searchspace.Arch
 	Evaluation
 	// Cost is the second objective (WithCost), NaN without one.
 	Cost float64
@@ -49,7 +57,9 @@ type Query struct {
 	// Best is the index in Result.Queries of the best successful query
 	// so far (this one included), by Value; -1 while none has succeeded.
 	Best int
-	// Elapsed is the time from the start of the search to the answer.
+	// Elapsed is the time from the start of the study (its first trial)
+	// to the answer; for a resumed study it includes the time it was
+	// stopped.
 	Elapsed time.Duration
 }
 
@@ -170,6 +180,12 @@ type Config struct {
 	// MaxFailures is the number of failed oracle calls in a row after
 	// which the search stops with ErrOracle.
 	MaxFailures int
+	// Storage keeps the study named Study (nil: a new in-memory storage).
+	Storage Storage
+	Study   string
+	// Workers is the number of evaluations that Search and Study.Run run
+	// at once in this process.
+	Workers int
 }
 
 // Option sets one search setting.
@@ -203,8 +219,23 @@ func WithMaxCost(max float64) Option { return func(c *Config) { c.MaxCost = max 
 // (default 10); each failure is recorded in the result.
 func WithMaxFailures(n int) Option { return func(c *Config) { c.MaxFailures = n } }
 
+// WithStorage keeps the search in store as the study named name: every
+// told query is written before the search goes on, and a search with the
+// same storage, study name and settings resumes it (see Study). The
+// default is a new in-memory storage.
+func WithStorage(store Storage, name string) Option {
+	return func(c *Config) { c.Storage, c.Study = store, name }
+}
+
+// WithWorkers sets how many architectures a search evaluates at once
+// (default 1). With more than one, the strategy proposes from the results
+// told so far while the others are evaluated (an asynchronous search), so
+// the queries differ from those of the sequential search of the same seed.
+// The oracle must be safe for concurrent use.
+func WithWorkers(n int) Option { return func(c *Config) { c.Workers = n } }
+
 func newConfig(opts []Option) (Config, error) {
-	c := Config{MaxCost: math.Inf(1), MaxFailures: 10}
+	c := Config{MaxCost: math.Inf(1), MaxFailures: 10, Workers: 1, Study: "study"}
 	for _, f := range opts {
 		if f != nil {
 			f(&c)
@@ -222,6 +253,12 @@ func newConfig(opts []Option) (Config, error) {
 	if c.MaxFailures < 1 {
 		return c, fmt.Errorf("%w: max failures %d < 1", hypernas.ErrBadOption, c.MaxFailures)
 	}
+	if c.Workers < 0 {
+		return c, fmt.Errorf("%w: %d workers < 0", hypernas.ErrBadOption, c.Workers)
+	}
+	if err := checkStudyName(c.Study); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -229,48 +266,52 @@ func newConfig(opts []Option) (Config, error) {
 // candidate set and within the constraint, before a search gives up.
 const maxDraws = 2000
 
-// errExhausted ends a search that finds no new architecture to query.
-var errExhausted = errors.New("search: no new architecture to query")
+// errExhausted ends a search that finds no new architecture to query;
+// errPending says that a strategy must see a pending result first.
+var (
+	errExhausted = errors.New("search: no new architecture to query")
+	errPending   = errors.New("search: waiting for a pending result")
+)
 
-// run is the bookkeeping every strategy shares: the budget, the record of
-// queries, the seen set, the cost cache and the candidate set.
+// run is the history that every strategy reads when it proposes the next
+// architecture: the told queries in order, the architectures handed out
+// and not yet told (so that none is proposed twice), the budget, the cost
+// cache and the candidate set.
 type run struct {
 	ctx      context.Context
 	space    searchspace.SearchSpace
-	oracle   Oracle
 	cfg      Config
 	rng      *rand.Rand
 	res      *Result
-	start    time.Time
-	seen     map[string]bool
+	seen     map[string]bool // told or handed out
+	handed   int             // trials handed out: told or pending
 	cands    map[string]bool // nil: the whole space
 	costs    map[string]float64
 	best     int
 	failures int // failed queries in a row
 }
 
-func newRun(ctx context.Context, name string, space searchspace.SearchSpace, oracle Oracle, budget int, opts []Option) (*run, error) {
+// checkArgs checks what every search and study needs.
+func checkArgs(ctx context.Context, space searchspace.SearchSpace, budget int) error {
 	if ctx == nil {
-		return nil, fmt.Errorf("%w: nil context", hypernas.ErrBadOption)
+		return fmt.Errorf("%w: nil context", hypernas.ErrBadOption)
 	}
 	if space == nil {
-		return nil, fmt.Errorf("%w: nil search space", hypernas.ErrBadOption)
-	}
-	if oracle == nil {
-		return nil, fmt.Errorf("%w: nil oracle", hypernas.ErrBadOption)
+		return fmt.Errorf("%w: nil search space", hypernas.ErrBadOption)
 	}
 	if budget < 1 {
-		return nil, fmt.Errorf("%w: %d (must be at least 1)", ErrBudget, budget)
+		return fmt.Errorf("%w: %d (must be at least 1)", ErrBudget, budget)
 	}
-	cfg, err := newConfig(opts)
-	if err != nil {
-		return nil, err
-	}
+	return nil
+}
+
+// newRun returns an empty history. stream offsets the random stream: 0 for
+// a new search, the number of trials already made for a resumed one.
+func newRun(ctx context.Context, name string, space searchspace.SearchSpace, budget int, cfg Config, stream uint64) (*run, error) {
 	r := &run{
-		ctx: ctx, space: space, oracle: oracle, cfg: cfg,
-		rng:   rand.New(rand.NewPCG(cfg.Seed, 0x5ea5c4)),
+		ctx: ctx, space: space, cfg: cfg,
+		rng:   rand.New(rand.NewPCG(cfg.Seed, 0x5ea5c4+stream)),
 		res:   &Result{Strategy: name, Budget: budget, CostName: cfg.CostName, MaxCost: cfg.MaxCost},
-		start: time.Now(),
 		seen:  make(map[string]bool, budget),
 		costs: make(map[string]float64),
 		best:  -1,
@@ -290,17 +331,11 @@ func newRun(ctx context.Context, name string, space searchspace.SearchSpace, ora
 	return r, nil
 }
 
-func (r *run) left() int { return r.res.Budget - len(r.res.Queries) }
+// left is the budget not yet handed out.
+func (r *run) left() int { return r.res.Budget - r.handed }
 
-// finish stamps the elapsed time and turns the internal stop signals into
-// the documented outcome.
-func (r *run) finish(err error) (*Result, error) {
-	r.res.Elapsed = time.Since(r.start)
-	if errors.Is(err, errExhausted) {
-		err = nil
-	}
-	return r.res, err
-}
+// told is the number of told queries.
+func (r *run) told() int { return len(r.res.Queries) }
 
 // cost returns a's cost (NaN without a cost function), cached.
 func (r *run) cost(a searchspace.Arch) (float64, error) {
@@ -322,8 +357,8 @@ func (r *run) cost(a searchspace.Arch) (float64, error) {
 	return c, nil
 }
 
-// admissible reports whether a may be queried: new, a candidate, within
-// the constraint.
+// admissible reports whether a may be queried: new (neither told nor
+// pending), a candidate, within the constraint.
 func (r *run) admissible(a searchspace.Arch) (bool, error) {
 	k := a.String()
 	if r.seen[k] || (r.cands != nil && !r.cands[k]) {
@@ -336,58 +371,40 @@ func (r *run) admissible(a searchspace.Arch) (bool, error) {
 	return !(c > r.cfg.MaxCost), nil
 }
 
-// query spends one unit of budget on a, which must be admissible. A failed
-// oracle call is recorded as a failed query; the search goes on unless the
-// context is done or MaxFailures calls in a row have failed.
-func (r *run) query(a searchspace.Arch) (Query, error) {
-	if r.left() <= 0 {
-		return Query{}, errExhausted
-	}
-	if err := r.ctx.Err(); err != nil {
-		return Query{}, err
-	}
-	c, err := r.cost(a)
-	if err != nil {
-		return Query{}, err
-	}
+// hand records that a was handed out.
+func (r *run) hand(a searchspace.Arch) {
 	r.seen[a.String()] = true
-	ev, err := r.oracle.Query(r.ctx, a)
-	if err != nil && r.ctx.Err() != nil {
-		// Cancelled while the oracle ran: not an answer, so not recorded,
-		// and the architecture may be asked again by a resumed search.
-		delete(r.seen, a.String())
-		return Query{}, r.ctx.Err()
-	}
+	r.handed++
+}
+
+// tell appends a told query, keeping the best so far and the failures in
+// a row.
+func (r *run) tell(q Query) {
 	i := len(r.res.Queries)
-	q := Query{Arch: a, Evaluation: ev, Cost: c, Elapsed: time.Since(r.start)}
-	if err == nil && (math.IsNaN(ev.Value) || math.IsInf(ev.Value, 0)) {
-		err = fmt.Errorf("the oracle returned %v", ev.Value)
-	}
-	if err != nil {
-		q.Failed, q.Error, q.Value = true, err.Error(), math.NaN()
+	if q.Failed {
 		r.failures++
 	} else {
 		r.failures = 0
-		if r.best < 0 || ev.Value > r.res.Queries[r.best].Value {
+		if r.best < 0 || q.Value > r.res.Queries[r.best].Value {
 			r.best = i
 		}
 	}
 	q.Best = r.best
 	r.res.Queries = append(r.res.Queries, q)
-	if r.cfg.Progress != nil {
-		var best Query
-		if r.best >= 0 {
-			best = r.res.Queries[r.best]
-		} else {
-			best = Query{Best: -1}
-		}
-		r.cfg.Progress(Progress{Strategy: r.res.Strategy, Queries: i + 1, Budget: r.res.Budget,
-			Last: q, Best: best, Elapsed: q.Elapsed})
+}
+
+// progress reports the last told query to the callback, if any.
+func (r *run) progress() {
+	if r.cfg.Progress == nil || len(r.res.Queries) == 0 {
+		return
 	}
-	if r.failures >= r.cfg.MaxFailures {
-		return q, fmt.Errorf("%w: %d failed queries in a row, the last (%v): %w", ErrOracle, r.failures, a, err)
+	q := r.res.Queries[len(r.res.Queries)-1]
+	best := Query{Best: -1}
+	if r.best >= 0 {
+		best = r.res.Queries[r.best]
 	}
-	return q, nil
+	r.cfg.Progress(Progress{Strategy: r.res.Strategy, Queries: len(r.res.Queries), Budget: r.res.Budget,
+		Last: q, Best: best, Elapsed: q.Elapsed})
 }
 
 // sample draws an architecture from the candidates or the space.
@@ -453,18 +470,20 @@ func (r *run) draw(gen func() (searchspace.Arch, error)) (searchspace.Arch, erro
 	return nil, errExhausted
 }
 
-// randomQueries queries n new random architectures.
-func (r *run) randomQueries(n int) error {
-	for range n {
-		a, err := r.draw(func() (searchspace.Arch, error) { return r.sample(), nil })
-		if err != nil {
-			return err
-		}
-		if _, err := r.query(a); err != nil {
-			return err
-		}
+// random draws a new random architecture.
+func (r *run) random() (searchspace.Arch, error) {
+	return r.draw(func() (searchspace.Arch, error) { return r.sample(), nil })
+}
+
+// pop hands out the first architecture of a planned queue, where nil
+// stands for a random one drawn now.
+func (r *run) pop(queue *[]searchspace.Arch) (searchspace.Arch, error) {
+	a := (*queue)[0]
+	*queue = (*queue)[1:]
+	if a == nil {
+		return r.random()
 	}
-	return nil
+	return a, nil
 }
 
 // succeeded returns the successfully queried architectures and their

@@ -9,13 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
-
 	"github.com/hypernas/go-hypernas/hypernas"
 	"github.com/hypernas/go-hypernas/internal/fixture"
 
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
+	"github.com/hypernas/go-hypernas/searchspace/nasbench201/nb201data"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -581,17 +580,11 @@ func TestTableOracle(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func dataDirOrSkip(t *testing.T) string {
-	t.Helper()
-	return datadir.Dir(t)
-}
-
 // TestSearchNB201Table runs the baselines and a small predictor search on
-// the real table: the oracle's best is index 6111 (also the best by test
-// accuracy), and evolution beats random search on average.
+// the real table (built in): the oracle's best is index 6111 (also the
+// best by test accuracy), and evolution beats random search on average.
 func TestSearchNB201Table(t *testing.T) {
-	dir := dataDirOrSkip(t)
-	bench, err := nasbench201.LoadBenchmark(dir)
+	bench, err := nb201data.LoadBenchmark()
 	require.NoError(t, err)
 	o, err := NewTableOracle(bench.Table, nasbench201.MetricValidAcc, nasbench201.MetricTestAcc)
 	require.NoError(t, err)
@@ -601,7 +594,7 @@ func TestSearchNB201Table(t *testing.T) {
 	test, _ := bench.Table.Lookup(best, nasbench201.MetricTestAcc)
 	assert.InDelta(t, 94.37, test, 0.01)
 
-	lat, err := nasbench201.LoadLatency(dir)
+	lat, err := nb201data.LoadLatency()
 	require.NoError(t, err)
 	cost, err := TableCost(lat, "lat_pixel3")
 	require.NoError(t, err)

@@ -27,7 +27,7 @@ type StrategyOption func(*settings)
 
 // settings are every strategy's settings; set records which were given.
 type settings struct {
-	set           []string
+	set, accepts  []string
 	predictor     []hypernas.Option
 	initial       int
 	population    int
@@ -100,7 +100,7 @@ func WithFitEpochs(first, refit int) StrategyOption {
 // the settings named in accepts.
 func newSettings(strategy string, defaults settings, accepts []string, opts []StrategyOption) (settings, error) {
 	s := defaults
-	s.set = nil
+	s.set, s.accepts = nil, accepts
 	for _, f := range opts {
 		if f != nil {
 			f(&s)
