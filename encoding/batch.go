@@ -187,13 +187,8 @@ func (b *Batch) set(i int, seq searchspace.Sequence) error {
 	if i < 0 || i >= b.Size {
 		return fmt.Errorf("row %d out of range for a batch of %d", i, b.Size)
 	}
-	if len(seq) < 1 || len(seq) > b.Units {
-		return fmt.Errorf("%w: sequence has %d units, the encoding takes 1 to %d (the space's MaxUnits, or the length of its sampled architecture's encoding, is too small)", searchspace.ErrInvalidArch, len(seq), b.Units)
-	}
-	for u, g := range seq {
-		if err := b.checkUnit(g); err != nil {
-			return fmt.Errorf("unit %d: %w", u, err)
-		}
+	if err := b.checkSequence(seq); err != nil {
+		return err
 	}
 	b.clear(i)
 	b.InvUnits[i] = 1 / float64(len(seq))
@@ -231,9 +226,23 @@ func (b *Batch) set(i int, seq searchspace.Sequence) error {
 	return nil
 }
 
+// checkSequence validates a sequence against the shape: its unit count,
+// then every unit.
+func (s Shape) checkSequence(seq searchspace.Sequence) error {
+	if len(seq) < 1 || len(seq) > s.Units {
+		return fmt.Errorf("%w: sequence has %d units, the encoding takes 1 to %d (the space's MaxUnits, or the length of its sampled architecture's encoding, is too small)", searchspace.ErrInvalidArch, len(seq), s.Units)
+	}
+	for u, g := range seq {
+		if err := s.checkUnit(g); err != nil {
+			return fmt.Errorf("unit %d: %w", u, err)
+		}
+	}
+	return nil
+}
+
 // checkUnit validates one unit against the shape, naming the space's
 // declaration that a bad size exceeds, then its wiring.
-func (b *Batch) checkUnit(g searchspace.Graph) error {
+func (b Shape) checkUnit(g searchspace.Graph) error {
 	if n := g.NumNodes(); n > b.Nodes {
 		return fmt.Errorf("%w: graph has %d nodes, the encoding takes at most %d (the space's MaxNodes, or MaxCellNodes for the single-cell encoding of a CellSized space, is too small)", searchspace.ErrInvalidArch, n, b.Nodes)
 	}

@@ -18,4 +18,11 @@
 // weights (NewParams, then InitParams). A graph is built once per batch size
 // and re-bound with new data each step: Gorgonia's tape machine rejects a
 // value of another shape, and building a graph costs far more than a step.
+//
+// For prediction, Forward computes the same h without a graph, over the
+// real nodes of each unit only and with sparse adjacency, bit for bit as the
+// graph does:
+//
+//	f, err := encoding.NewForward(params, cfg) // one per goroutine
+//	err = f.Embed(seqs, h)                     // h: len(seqs)×Hidden
 package encoding

@@ -145,5 +145,18 @@ func TestNoPanics(t *testing.T) {
 		"Pool/nil":                func() error { return errOf(Pool(nil, p3)) },
 		"Pool/shapes":             func() error { return errOf(Pool(g3, p3)) },
 		"Pool/graphs":             func() error { return errOf(Pool(w2, other)) },
+		"NewForward/nil params":   func() error { return errOf(NewForward(nil, cfg)) },
+		"NewForward/bad config":   func() error { return errOf(NewForward(p, Config{})) },
+		"NewForward/missing":      func() error { return errOf(NewForward(p, Config{Shape: shape, Hidden: 5, Layers: 1})) },
+		"Forward.Load/nil":        func() error { return (*Forward)(nil).Load(p) },
+		"Forward.Load/zero":       func() error { return (&Forward{}).Load(p) },
+		"Forward.Embed/zero":      func() error { return (&Forward{}).Embed(nil, nil) },
+		"Forward.Embed/bad sequence": func() error {
+			f, err := NewForward(p, cfg)
+			if err != nil {
+				return nil // fails the probe: NewForward should succeed
+			}
+			return f.Embed([]searchspace.Sequence{{{}}}, make([]float64, 4))
+		},
 	})
 }

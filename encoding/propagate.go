@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"sync"
 
 	"github.com/chewxy/hm"
 	"github.com/hypernas/go-hypernas/internal/gx"
@@ -30,6 +31,7 @@ import (
 type gcnOp struct {
 	gx.OpDefaults
 	grad bool
+	out  *gx.OutBuf // the node's output from run to run; not hashed
 }
 
 // GCNCombine applies the op; fwd and bwd are (B,N,N), p is (B,N,2H), all of
@@ -46,7 +48,7 @@ func GCNCombine(fwd, bwd, p *G.Node) (_ *G.Node, err error) {
 	if err := sameDtypeAndGraph("GCN layer", fwd, bwd, p); err != nil {
 		return nil, err
 	}
-	return G.ApplyOp(gcnOp{}, fwd, bwd, p)
+	return G.ApplyOp(gcnOp{out: new(gx.OutBuf)}, fwd, bwd, p)
 }
 
 // sameDtypeAndGraph checks that the nodes share one float dtype and one
@@ -110,7 +112,7 @@ func (op gcnOp) UsePreallocDo(prealloc G.Value, vs ...G.Value) (G.Value, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := gx.Out(prealloc, p.Dtype(), s...)
+	out := op.out.Out(prealloc, p.Dtype(), s...)
 	switch p.Dtype() {
 	case tensor.Float32:
 		runGCN[float32](op, vs, out, p.Shape())
@@ -132,7 +134,7 @@ func runGCN[T gx.Float](op gcnOp, vs []G.Value, out *tensor.Dense, s tensor.Shap
 }
 
 // WriteHash writes the op's name, which says whether it is the gradient:
-// its only field.
+// the only field that changes what it computes.
 func (op gcnOp) WriteHash(h hash.Hash) {
 	gx.WriteHash(h, pick(op.grad, "hypernas.gcn", "hypernas.gcnGrad"))
 }
@@ -159,7 +161,7 @@ func (op gcnOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if op.grad {
 		return nil, fmt.Errorf("%v is not differentiable", op)
 	}
-	dp, err := G.ApplyOp(gcnOp{grad: true}, in[0], in[1], in[2], grad)
+	dp, err := G.ApplyOp(gcnOp{grad: true, out: new(gx.OutBuf)}, in[0], in[1], in[2], grad)
 	if err != nil {
 		return nil, err
 	}
@@ -176,70 +178,77 @@ func adjRow[T gx.Float](dst []T, adj []T, src []T, stride, off int) {
 	}
 }
 
+// gcnForward is the op's forward pass on the dense adjacencies of a
+// batch, through their sparse rows (gx.GCNRows).
 func gcnForward[T gx.Float](f, b, p, out []T, B, N, H int) {
-	tmp := make([]T, H)
-	for g := 0; g < B; g++ {
-		fg, bg, pg, og := f[g*N*N:(g+1)*N*N], b[g*N*N:(g+1)*N*N], p[g*N*2*H:(g+1)*N*2*H], out[g*N*H:(g+1)*N*H]
-		for i := 0; i < N; i++ {
-			oi := og[i*H : (i+1)*H]
-			clear(oi)
-			fr, br := fg[i*N:(i+1)*N], bg[i*N:(i+1)*N]
-			if fr[i] == 0 && br[i] == 0 { // padding: no self loop, no edges
-				continue
-			}
-			adjRow(oi, fr, pg, 2*H, 0)
-			for k, v := range oi {
-				if v > 0 {
-					oi[k] = v / 2
-				} else {
-					oi[k] = 0
-				}
-			}
-			clear(tmp)
-			adjRow(tmp, br, pg, 2*H, H)
-			for k, v := range tmp {
-				if v > 0 {
-					oi[k] += v / 2
-				}
-			}
-		}
-	}
+	s := getAdj[T]()
+	defer putAdj(s)
+	s.from(f, b, B, N)
+	gx.GCNRows(&s.f, &s.b, p, out, H)
 }
 
+// gcnBackward is the op's gradient with respect to P (gx.GCNRowsGrad).
 func gcnBackward[T gx.Float](f, b, p, dy, out []T, B, N, H int) {
-	clear(out)
-	tmp := make([]T, H)
-	for g := 0; g < B; g++ {
-		fg, bg, pg, dg, og := f[g*N*N:(g+1)*N*N], b[g*N*N:(g+1)*N*N], p[g*N*2*H:(g+1)*N*2*H], dy[g*N*H:(g+1)*N*H], out[g*N*2*H:(g+1)*N*2*H]
-		for i := 0; i < N; i++ {
-			di := dg[i*H : (i+1)*H]
-			for dir, adj := range [2][]T{fg, bg} {
-				row := adj[i*N : (i+1)*N]
-				off := dir * H
-				clear(tmp)
-				adjRow(tmp, row, pg, 2*H, off)
-				live := false
-				for k, v := range tmp {
-					if v > 0 {
-						tmp[k] = di[k] / 2
-						live = true
-					} else {
-						tmp[k] = 0
-					}
-				}
-				if !live {
-					continue
-				}
-				// Y_i depends on P_j through adj[i][j]: dP_j += adj[i][j]·tmp.
-				for j, w := range row {
-					if w == 0 {
-						continue
-					}
-					gx.Axpy(w, tmp, og[j*2*H+off:j*2*H+off+H])
-				}
+	s := getAdj[T]()
+	defer putAdj(s)
+	s.from(f, b, B, N)
+	gx.GCNRowsGrad(&s.f, &s.b, p, dy, out, H)
+}
+
+// sparseAdj holds a batch's adjacencies as sparse rows over its B·N nodes.
+type sparseAdj[T gx.Float] struct{ f, b gx.CSR[T] }
+
+var adjPools [2]sync.Pool // float32, float64
+
+func adjPool[T gx.Float]() *sync.Pool {
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		return &adjPools[0]
+	}
+	return &adjPools[1]
+}
+
+func getAdj[T gx.Float]() *sparseAdj[T] {
+	if s, ok := adjPool[T]().Get().(*sparseAdj[T]); ok {
+		return s
+	}
+	return new(sparseAdj[T])
+}
+
+func putAdj[T gx.Float](s *sparseAdj[T]) { adjPool[T]().Put(s) }
+
+// from reads B dense N×N adjacencies of each direction: row g·N+i gets
+// column g·N+j for every non-zero entry j of row i of graph g, in
+// increasing j. A row without a self loop in either direction is padding
+// (Batch gives every real node one) and gets no entries.
+func (s *sparseAdj[T]) from(f, b []T, B, N int) {
+	rows := B * N
+	for _, d := range [2]*gx.CSR[T]{&s.f, &s.b} {
+		d.Off, d.Col, d.W = gx.Grow(d.Off, rows+1), gx.Grow(d.Col, rows*N), gx.Grow(d.W, rows*N)
+	}
+	nf, nb := 0, 0
+	for r := 0; r < rows; r++ {
+		s.f.Off[r], s.b.Off[r] = int32(nf), int32(nb)
+		base, i := r-r%N, r%N // the graph's first node, the row's node
+		fr, br := f[r*N:(r+1)*N], b[r*N:(r+1)*N]
+		if fr[i] == 0 && br[i] == 0 {
+			continue
+		}
+		for j, w := range fr {
+			if w != 0 {
+				s.f.Col[nf], s.f.W[nf] = int32(base+j), w
+				nf++
+			}
+		}
+		for j, w := range br {
+			if w != 0 {
+				s.b.Col[nb], s.b.W[nb] = int32(base+j), w
+				nb++
 			}
 		}
 	}
+	s.f.Off[rows], s.b.Off[rows] = int32(nf), int32(nb)
+	s.f.Col, s.f.W, s.b.Col, s.b.W = s.f.Col[:nf], s.f.W[:nf], s.b.Col[:nb], s.b.W[:nb]
 }
 
 // poolOp is the masked mean over each graph's nodes: z[b,:] = Σ_n w[b,n]·V[b,n,:]
@@ -250,6 +259,7 @@ func gcnBackward[T gx.Float](f, b, p, dy, out []T, B, N, H int) {
 type poolOp struct {
 	gx.OpDefaults
 	grad bool
+	out  *gx.OutBuf // the node's output from run to run; not hashed
 }
 
 // Pool applies the op; w is (B,N), v is (B,N,H), of one float dtype and
@@ -266,7 +276,7 @@ func Pool(w, v *G.Node) (_ *G.Node, err error) {
 	if err := sameDtypeAndGraph("pool", w, v); err != nil {
 		return nil, err
 	}
-	return G.ApplyOp(poolOp{}, w, v)
+	return G.ApplyOp(poolOp{out: new(gx.OutBuf)}, w, v)
 }
 
 func (poolOp) Arity() int { return 2 }
@@ -307,7 +317,7 @@ func (op poolOp) UsePreallocDo(prealloc G.Value, vs ...G.Value) (G.Value, error)
 		return nil, err
 	}
 	dt := vs[1].Dtype()
-	out := gx.Out(prealloc, dt, s...)
+	out := op.out.Out(prealloc, dt, s...)
 	ws := vs[0].Shape()
 	switch dt {
 	case tensor.Float32:
@@ -330,7 +340,7 @@ func runPool[T gx.Float](op poolOp, vs []G.Value, out *tensor.Dense, B, N int) {
 }
 
 // WriteHash writes the op's name, which says whether it is the gradient:
-// its only field.
+// the only field that changes what it computes.
 func (op poolOp) WriteHash(h hash.Hash) {
 	gx.WriteHash(h, pick(op.grad, "hypernas.pool", "hypernas.poolGrad"))
 }
@@ -349,7 +359,7 @@ func (op poolOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if op.grad {
 		return nil, fmt.Errorf("%v is not differentiable", op)
 	}
-	dv, err := G.ApplyOp(poolOp{grad: true}, in[0], grad)
+	dv, err := G.ApplyOp(poolOp{grad: true, out: new(gx.OutBuf)}, in[0], grad)
 	if err != nil {
 		return nil, err
 	}

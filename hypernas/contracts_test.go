@@ -6,7 +6,9 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"iter"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -432,19 +434,26 @@ func TestNoPanics(t *testing.T) {
 	untrained, err := NewPredictor(space)
 	require.NoError(t, err)
 	calls := map[string]func() error{
-		"Fit nil archs":        func() error { _, err := p.Fit(ctx, nil, nil); return err },
-		"Fit nil arch":         func() error { _, err := p.Fit(ctx, []searchspace.Arch{nil, archs[0]}, []float64{1, 2}); return err },
-		"Fit nil ctx":          func() error { _, err := p.Fit(nil, archs, fixture.ConvScore(archs)); return err }, //nolint:staticcheck
-		"Predict nil arch":     func() error { _, err := p.Predict(ctx, []searchspace.Arch{nil}); return err },
-		"Predict untrained":    func() error { _, err := untrained.Predict(ctx, archs); return err },
-		"Sequences bad":        func() error { _, err := p.PredictSequences(ctx, []searchspace.Sequence{nil}); return err },
-		"Encode nil":           func() error { _, err := p.Encode(nil); return err },
-		"Save untrained":       func() error { return untrained.Save(&bytes.Buffer{}) },
-		"Save nil writer":      func() error { return p.Save(nil) },
-		"SaveFile no folder":   func() error { return p.SaveFile("/nonexistent/folder/p.hnp") },
-		"LoadFile missing":     func() error { _, err := LoadFile("/nonexistent/p.hnp", space); return err },
-		"Trainer nil ctx":      func() error { _, err := p.NewTrainer(nil, archs, fixture.ConvScore(archs)); return err }, //nolint:staticcheck
-		"Trainer short labels": func() error { _, err := p.NewTrainer(ctx, archs, []float64{1}); return err },
+		"Fit nil archs":          func() error { _, err := p.Fit(ctx, nil, nil); return err },
+		"Fit nil arch":           func() error { _, err := p.Fit(ctx, []searchspace.Arch{nil, archs[0]}, []float64{1, 2}); return err },
+		"Fit nil ctx":            func() error { _, err := p.Fit(nil, archs, fixture.ConvScore(archs)); return err }, //nolint:staticcheck
+		"Predict nil arch":       func() error { _, err := p.Predict(ctx, []searchspace.Arch{nil}); return err },
+		"Predict untrained":      func() error { _, err := untrained.Predict(ctx, archs); return err },
+		"Sequences bad":          func() error { _, err := p.PredictSequences(ctx, []searchspace.Sequence{nil}); return err },
+		"Encode nil":             func() error { _, err := p.Encode(nil); return err },
+		"Save untrained":         func() error { return untrained.Save(&bytes.Buffer{}) },
+		"Save nil writer":        func() error { return p.Save(nil) },
+		"SaveFile no folder":     func() error { return p.SaveFile("/nonexistent/folder/p.hnp") },
+		"LoadFile missing":       func() error { _, err := LoadFile("/nonexistent/p.hnp", space); return err },
+		"Trainer nil ctx":        func() error { _, err := p.NewTrainer(nil, archs, fixture.ConvScore(archs)); return err }, //nolint:staticcheck
+		"Trainer short labels":   func() error { _, err := p.NewTrainer(ctx, archs, []float64{1}); return err },
+		"PredictStream nil arch": func() error { return streamErr(p.PredictStream(ctx, slices.Values([]searchspace.Arch{nil}))) },
+		"PredictStream untrained": func() error {
+			return streamErr(untrained.PredictStream(ctx, slices.Values(archs)))
+		},
+		"PredictStream nil ctx, bad arch": func() error {
+			return streamErr(p.PredictStream(nil, slices.Values([]searchspace.Arch{archs[0], nil}))) //nolint:staticcheck
+		},
 	}
 	for name, call := range calls {
 		func() {
@@ -458,4 +467,17 @@ func TestNoPanics(t *testing.T) {
 	}
 	_, err = p.Predict(ctx, nil)
 	assert.NoError(t, err, "an empty pool is no error")
+	for name, seq := range map[string]iter.Seq[searchspace.Arch]{"nil": nil, "nil channel": FromChan(nil), "nil enumeration": Archs(nil)} {
+		assert.NoError(t, streamErr(p.PredictStream(ctx, seq)), name)
+	}
+}
+
+// streamErr drains a prediction stream and returns its error.
+func streamErr(s iter.Seq2[Scored, error]) error {
+	for _, err := range s {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -10,6 +10,13 @@
 //	_, err = p.Fit(ctx, trainArchs, trainAccuracies)
 //	scores, err := p.Predict(ctx, candidates) // higher is better
 //
+// PredictStream scores a stream of any length — a whole space
+// (p.PredictStream(ctx, hypernas.Archs(space.All()))), a generator, a
+// channel — in bounded memory, yielding the predictions in order; Predict is
+// the same pipeline over a slice. Prediction runs the trained encoder and
+// head without a graph (encoding.Forward), with the graph's arithmetic, so
+// the numbers are those the graph would give.
+//
 // Options follow the functional-options pattern (WithEpochs, WithHidden,
 // WithLoss, WithEncoding(SingleCell) for the Neural Predictor baseline …);
 // Defaults lists the values used when none is given. By default the

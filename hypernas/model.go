@@ -1,6 +1,7 @@
 package hypernas
 
 import (
+	"fmt"
 	"math/rand/v2"
 
 	"github.com/hypernas/go-hypernas/internal/gx"
@@ -124,4 +125,68 @@ func (m *graphModel) setDropout(rng *rand.Rand, p float64, buf []float64) error 
 		}
 	}
 	return nil
+}
+
+// headKernel is the MLP head of buildModel's graph without the graph, for
+// prediction: ŷ = W₂·ReLU(W₁·h + b₁) + b₂ with the graph's arithmetic in the
+// graph's order (gx.MatMul is its product), so both give the same bits.
+type headKernel[T gx.Float] struct {
+	hidden, headHidden int
+	w1, b1, w2, b2     []T
+	h, x, y            []T // h, the hidden layer and ŷ of a batch
+}
+
+func newHead(p *encoding.Params, hidden, headHidden int) (scoreHead, error) {
+	var k scoreHead
+	if p.DType() == tensor.Float32 {
+		k = &headKernel[float32]{hidden: hidden, headHidden: headHidden}
+	} else {
+		k = &headKernel[float64]{hidden: hidden, headHidden: headHidden}
+	}
+	return k, k.load(p)
+}
+
+// scoreHead is a headKernel of either dtype.
+type scoreHead interface {
+	load(p *encoding.Params) error
+	// scores sets out[i] to ŷ of the embedding h[i·hidden:(i+1)·hidden].
+	scores(h, out []float64)
+}
+
+func (k *headKernel[T]) load(p *encoding.Params) error {
+	for _, w := range []struct {
+		dst  *[]T
+		name string
+		n    int
+	}{{&k.w1, "head/w1", k.hidden * k.headHidden}, {&k.b1, "head/b1", k.headHidden}, {&k.w2, "head/w2", k.headHidden}, {&k.b2, "head/b2", 1}} {
+		t := p.Get(w.name)
+		if t == nil || t.Shape().TotalSize() != w.n {
+			return fmt.Errorf("hypernas: parameter %s is missing or has the wrong size", w.name)
+		}
+		*w.dst = append((*w.dst)[:0], t.Data().([]T)...)
+	}
+	return nil
+}
+
+func (k *headKernel[T]) scores(h, out []float64) {
+	B, H, M := len(out), k.hidden, k.headHidden
+	k.h, k.x, k.y = gx.Grow(k.h, B*H), gx.Grow(k.x, B*M), gx.Grow(k.y, B)
+	for i, v := range h[:B*H] {
+		k.h[i] = T(v) // exact: h was computed in T
+	}
+	gx.MatMul(B, M, H, k.h, k.w1, k.x)
+	for i := range B {
+		xi := k.x[i*M : (i+1)*M]
+		for j, b := range k.b1 {
+			if v := xi[j] + b; v > 0 {
+				xi[j] = v
+			} else {
+				xi[j] = 0
+			}
+		}
+	}
+	gx.MatMul(B, 1, M, k.x, k.w2, k.y)
+	for i, v := range k.y {
+		out[i] = float64(v + k.b2[0])
+	}
 }

@@ -55,10 +55,11 @@ type Options struct {
 	HingeMargin float64
 	Seed        uint64
 	DType       tensor.Dtype
-	// PredictBatch is the batch size of the prediction graph.
+	// PredictBatch is the number of architectures a prediction worker
+	// encodes and scores at a time (Predict, PredictStream).
 	PredictBatch int
-	// Workers is the number of goroutines (each with its own graph) that
-	// prediction uses; 0 means one per CPU.
+	// Workers is the number of goroutines that prediction uses; 0 means
+	// one per CPU.
 	Workers int
 	// Aux is an auxiliary training task (the hypernetwork), nil for none.
 	Aux AuxTask

@@ -3,168 +3,147 @@ package hypernas
 import (
 	"context"
 	"fmt"
-	"sync"
-
-	"github.com/hypernas/go-hypernas/internal/gx"
 
 	"github.com/hypernas/go-hypernas/encoding"
+	"github.com/hypernas/go-hypernas/internal/gx"
 	"github.com/hypernas/go-hypernas/searchspace"
-	G "gorgonia.org/gorgonia"
 )
 
 // Predict returns the predicted metric of every architecture, in order. It
-// stops early, with ctx's error, when ctx is cancelled.
+// stops early, with ctx's error, when ctx is cancelled. It runs the
+// pipeline of PredictStream over the slice: architectures are encoded a
+// batch at a time, so memory beyond the result does not grow with the
+// pool.
 func (p *Predictor) Predict(ctx context.Context, archs []searchspace.Arch) ([]float64, error) {
-	if err := p.beginReading(); err != nil {
-		return nil, err
-	}
-	defer p.endReading()
-	if !p.trained {
-		return nil, ErrNotTrained
-	}
-	seqs, err := p.EncodeAll(ctx, archs)
-	if err != nil {
-		return nil, err
-	}
-	return p.predictSequences(ctx, seqs)
+	return p.predictSlice(ctx, len(archs), func(c *chunk, lo, hi int) { c.archs = archs[lo:hi] })
 }
 
 // PredictSequences predicts from already encoded architectures (the output
-// of EncodeAll), for callers that score the same pool many times.
+// of EncodeAll), for callers that score the same pool many times. Each
+// sequence is checked as Encode checks an encoding.
 func (p *Predictor) PredictSequences(ctx context.Context, seqs []searchspace.Sequence) ([]float64, error) {
+	return p.predictSlice(ctx, len(seqs), func(c *chunk, lo, hi int) { c.seqs = seqs[lo:hi] })
+}
+
+// predictSlice predicts n architectures that set fills into chunks by
+// index range, collecting the scores.
+func (p *Predictor) predictSlice(ctx context.Context, n int, set func(c *chunk, lo, hi int)) ([]float64, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if err := p.beginReading(); err != nil {
 		return nil, err
 	}
 	defer p.endReading()
-	return p.predictSequences(ctx, seqs)
-}
-
-func (p *Predictor) predictSequences(ctx context.Context, seqs []searchspace.Sequence) ([]float64, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if !p.trained {
 		return nil, ErrNotTrained
 	}
-	out := make([]float64, len(seqs))
-	if len(seqs) == 0 {
-		return out, nil
+	out := make([]float64, n)
+	// Small pools are split over the workers; large ones go a batch at a
+	// time.
+	size := min(p.opts.PredictBatch, max(1, (n+p.workers()-1)/p.workers()))
+	next := 0
+	fill := func(c *chunk) bool {
+		if next >= n {
+			return false
+		}
+		hi := min(next+size, n)
+		c.start = next
+		set(c, next, hi)
+		next = hi
+		return true
 	}
-	// One batch size for every call, so that repeated small calls (a
-	// search) reuse the compiled graphs; padding a small call costs less
-	// than compiling a graph for it.
-	B := p.opts.PredictBatch
-	nb := (len(seqs) + B - 1) / B
-	workers := min(p.workers(), nb)
-	var mu sync.Mutex
-	var firstErr error
-	var wg sync.WaitGroup
-	next := make(chan int, nb)
-	for i := 0; i < nb; i++ {
-		next <- i
-	}
-	close(next)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := p.predictWorker(ctx, seqs, out, B, next); err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	if firstErr == nil {
-		firstErr = ctx.Err()
-	}
-	if firstErr != nil {
-		return nil, firstErr
+	err := p.pipeline(ctx, fill, func(c *chunk) bool {
+		copy(out[c.start:], c.scores)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// predModel is a compiled prediction graph with its own copy of the
-// weights (graphs are not safe for concurrent use, and compiling one writes
-// to every value it binds). Predictors keep them between calls, since
-// compiling costs more than scoring a few thousand architectures.
-type predModel struct {
-	m      *graphModel
-	vm     G.VM
-	params *encoding.Params
-	batch  *encoding.Batch
+// scorer is one worker's prediction kernel: the encoder (encoding.Forward)
+// and the head without a graph, with buffers reused from batch to batch.
+// Its results equal those of the model's graph bit for bit
+// (TestKernelMatchesGraph).
+type scorer struct {
+	fwd  *encoding.Forward
+	head scoreHead
+	seqs []searchspace.Sequence
+	h    []float64
 }
 
-// takeModel returns an idle prediction graph of batch size B with current
-// weights, building one if none is idle.
-func (p *Predictor) takeModel(B int) (pm *predModel, err error) {
+// takeScorer returns an idle scorer with the predictor's weights, making one
+// if none is idle. Training empties the pool (beginTraining), so pooled
+// scorers always hold the current weights.
+func (p *Predictor) takeScorer() (s *scorer, err error) {
 	p.poolMu.Lock()
-	if n := len(p.pool); n > 0 && p.pool[n-1].batch.Size == B {
-		pm, p.pool = p.pool[n-1], p.pool[:n-1]
-	} else if n > 0 {
-		p.pool = nil // another batch size: drop the old graphs
+	if n := len(p.pool); n > 0 {
+		s, p.pool = p.pool[n-1], p.pool[:n-1]
 	}
 	p.poolMu.Unlock()
-	if pm != nil {
-		return pm, pm.params.CopyFrom(p.params)
+	if s != nil {
+		return s, nil
 	}
-	defer gx.Recover(&err, "hypernas", "building the prediction graph")
-	params := p.params.Clone()
-	m, err := buildModel(params, p.encConfig(), p.opts.HeadHidden, B, 0)
+	defer gx.Recover(&err, "hypernas", "loading the prediction kernel")
+	fwd, err := encoding.NewForward(p.params, p.encConfig())
 	if err != nil {
 		return nil, err
 	}
-	if err := gx.CheckHashes(m.g); err != nil {
-		return nil, err
-	}
-	batch, err := encoding.NewBatch(p.shape, B)
+	head, err := newHead(p.params, p.opts.Hidden, p.opts.HeadHidden)
 	if err != nil {
 		return nil, err
 	}
-	return &predModel{m: m, vm: G.NewTapeMachine(m.g), params: params, batch: batch}, nil
+	return &scorer{fwd: fwd, head: head}, nil
 }
 
-func (p *Predictor) putModel(pm *predModel) {
+func (p *Predictor) putScorer(s *scorer) {
 	p.poolMu.Lock()
 	defer p.poolMu.Unlock()
 	if len(p.pool) < p.workers() {
-		p.pool = append(p.pool, pm)
+		p.pool = append(p.pool, s)
 	}
 }
 
-// predictWorker scores the batches it takes from next with one prediction
-// graph, until next is empty or ctx is cancelled.
-func (p *Predictor) predictWorker(ctx context.Context, seqs []searchspace.Sequence, out []float64, B int, next <-chan int) (err error) {
-	pm, err := p.takeModel(B)
-	if err != nil {
-		return err
-	}
-	defer gx.Recover(&err, "hypernas", "predicting")
-	for bi := range next {
-		if err := ctx.Err(); err != nil {
-			p.putModel(pm)
-			return err
+// dropScorers empties the pool: the weights are about to change.
+func (p *Predictor) dropScorers() {
+	p.poolMu.Lock()
+	p.pool = nil
+	p.poolMu.Unlock()
+}
+
+// score encodes c's architectures (unless c holds sequences), predicts them
+// and writes c.scores on the labels' scale.
+func (p *Predictor) score(s *scorer, c *chunk) (err error) {
+	seqs := c.seqs
+	if seqs == nil {
+		s.seqs = s.seqs[:0]
+		for i, a := range c.archs {
+			seq, err := p.Encode(a)
+			if err != nil {
+				return fmt.Errorf("hypernas: architecture %d: %w", c.start+i, err)
+			}
+			s.seqs = append(s.seqs, seq)
 		}
-		lo, hi := bi*B, min((bi+1)*B, len(seqs))
-		if err := pm.batch.Pack(seqs[lo:hi]); err != nil {
-			return fmt.Errorf("hypernas: architectures %d..%d: %w", lo, hi-1, err)
-		}
-		if err := pm.m.enc.Bind(pm.batch); err != nil {
-			return err
-		}
-		err := pm.vm.RunAll()
-		pm.vm.Reset()
-		if err != nil {
-			return err
-		}
-		pred := gx.ToFloat64s(pm.m.predVal.Data())
-		for i := lo; i < hi; i++ {
-			out[i] = p.mean + p.std*pred[i-lo]
+		seqs = s.seqs
+	} else {
+		for i, seq := range seqs {
+			if err := p.checkSequence(seq); err != nil {
+				return fmt.Errorf("hypernas: architecture %d: %w", c.start+i, err)
+			}
 		}
 	}
-	p.putModel(pm) // only a graph that ran cleanly goes back
+	defer gx.Recoverf(&err, "hypernas", "predicting architectures %d to %d", c.start, c.start+len(seqs)-1)
+	s.h = gx.Grow(s.h, len(seqs)*p.opts.Hidden)
+	if err := s.fwd.Embed(seqs, s.h); err != nil {
+		return fmt.Errorf("hypernas: architectures %d to %d: %w", c.start, c.start+len(seqs)-1, err)
+	}
+	c.scores = gx.Grow(c.scores, len(seqs))
+	s.head.scores(s.h, c.scores)
+	for i, v := range c.scores {
+		c.scores[i] = p.mean + p.std*v
+	}
+	clear(s.seqs) // let the encodings go
 	return nil
 }

@@ -36,8 +36,8 @@ var (
 // rank architectures with Predict, keep it with Save and Load.
 //
 // Concurrency: every method is safe to call from several goroutines.
-// Predict, PredictSequences, Encode, EncodeAll, Save and the accessors run
-// concurrently with each other. Training is exclusive: Fit (and an open
+// Predict, PredictStream (until its loop ends), PredictSequences, Encode,
+// EncodeAll, Save and the accessors run concurrently with each other. Training is exclusive: Fit (and an open
 // Trainer) fails with ErrBusy while a prediction, a Save or another
 // training of the same predictor is running, and those fail with ErrBusy
 // while it trains. A predictor never waits for another call, so no
@@ -58,7 +58,7 @@ type Predictor struct {
 	predicting int
 
 	poolMu sync.Mutex
-	pool   []*predModel // idle prediction graphs
+	pool   []*scorer // idle prediction kernels
 }
 
 // NewPredictor returns an untrained predictor for a space. It encodes a few
@@ -166,7 +166,7 @@ func (p *Predictor) encConfig() encoding.Config {
 // is checked against the space's declarations; errors name the
 // architecture.
 func (p *Predictor) Encode(a searchspace.Arch) (_ searchspace.Sequence, err error) {
-	defer gx.Recover(&err, "hypernas", fmt.Sprintf("encoding architecture %s", archString(a)))
+	defer gx.Recoverf(&err, "hypernas", "encoding architecture %v", archText{a}) // formatted only on a panic
 	if a == nil {
 		return nil, fmt.Errorf("%w: nil architecture", searchspace.ErrInvalidArch)
 	}
@@ -185,6 +185,11 @@ func (p *Predictor) Encode(a searchspace.Arch) (_ searchspace.Sequence, err erro
 	}
 	return seq, nil
 }
+
+// archText prints as archString(a).
+type archText struct{ a searchspace.Arch }
+
+func (t archText) String() string { return archString(t.a) }
 
 // archString is a's text form for errors; a String method that panics (a
 // nil pointer in a custom Arch) must not turn an error into a panic.
@@ -267,6 +272,7 @@ func (p *Predictor) beginTraining() error {
 		return fmt.Errorf("%w: %d predictions or saves are running; train after they return", ErrBusy, p.predicting)
 	}
 	p.training = true
+	p.dropScorers() // they hold copies of the weights training changes
 	return nil
 }
 

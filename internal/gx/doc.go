@@ -1,7 +1,12 @@
 // Package gx is the Gorgonia plumbing shared by the packages of this module
 // that build graphs (encoding, loss, the hypernetwork's target-network ops):
 // custom-op boilerplate, hashing, dtype-named constants, float conversions,
-// graph checks and a panic guard for API boundaries.
+// graph checks and a panic guard for API boundaries; and the float32
+// kernels of the GCN (MatMul, GCNRows, GCNRowsGrad), in Go and, on CPUs with
+// AVX2, in assembly that adds the same terms in the same order, so that both
+// give gonum's and the graph's bits (build with -tags purego for the Go
+// code alone). Importing gx also hands Gorgonia's float32 products to those
+// kernels (see fastBLAS), with unchanged results.
 //
 // The common case, in a function that builds graph nodes:
 //

@@ -60,6 +60,16 @@ func Recover(err *error, pkg, what string) {
 	}
 }
 
+// Recoverf is Recover with the description formatted from format and args
+// only if there is a panic, for guards on a hot path:
+//
+//	defer gx.Recoverf(&err, "hypernas", "encoding architecture %v", lazy)
+func Recoverf(err *error, pkg, format string, args ...any) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s: %w while %s: %v", pkg, ErrPanic, fmt.Sprintf(format, args...), r)
+	}
+}
+
 // Chain applies unary node functions to x in turn and returns the last
 // result, or the first error, so that a chain of graph ops needs one error
 // check:

@@ -121,6 +121,21 @@ func TestOut(t *testing.T) {
 	assert.NotSame(t, v, Out(v, tensor.Float64, 3), "a view")
 }
 
+func TestOutBuf(t *testing.T) {
+	var b OutBuf
+	d := tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(2, 3))
+	assert.Same(t, d, b.Out(d, tensor.Float64, 2, 3), "a fitting prealloc first")
+	first := b.Out(nil, tensor.Float64, 2, 3)
+	assert.Same(t, first, b.Out(nil, tensor.Float64, 2, 3), "kept from call to call")
+	wrong := tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(3, 2))
+	assert.Same(t, first, b.Out(wrong, tensor.Float64, 2, 3), "a prealloc of another shape")
+	other := b.Out(nil, tensor.Float32, 2, 3)
+	assert.NotSame(t, first, other, "another dtype")
+	assert.Equal(t, tensor.Float32, other.Dtype())
+	var none *OutBuf
+	assert.NotSame(t, none.Out(nil, tensor.Float64, 2), none.Out(nil, tensor.Float64, 2), "a nil buffer keeps nothing")
+}
+
 func TestRecover(t *testing.T) {
 	f := func(boom bool) (n int, err error) {
 		defer Recover(&err, "pkg", "doing it")

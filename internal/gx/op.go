@@ -61,10 +61,38 @@ func WriteHash(h hash.Hash, name string, fields ...any) {
 // belong to another node, so an op must not trust prealloc blindly. A reused
 // tensor holds stale values: an op that accumulates must clear it first.
 func Out(prealloc G.Value, dt tensor.Dtype, shape ...int) *tensor.Dense {
-	if d, ok := prealloc.(*tensor.Dense); ok && d.Dtype() == dt && d.Shape().Eq(tensor.Shape(shape)) && d.IsNativelyAccessible() && !d.IsView() {
-		return d
+	if fits(prealloc, dt, shape) {
+		return prealloc.(*tensor.Dense)
 	}
 	return tensor.New(tensor.Of(dt), tensor.WithShape(shape...))
+}
+
+// fits reports whether v is a dense, natively accessible tensor (not a
+// view) of dtype dt and the given shape.
+func fits(v G.Value, dt tensor.Dtype, shape []int) bool {
+	d, ok := v.(*tensor.Dense)
+	return ok && d != nil && d.Dtype() == dt && d.Shape().Eq(tensor.Shape(shape)) && d.IsNativelyAccessible() && !d.IsView()
+}
+
+// OutBuf keeps an op node's output tensor from run to run. A tape machine
+// forgets its values when it is reset, so an op that writes into Out(nil,
+// …) allocates its output every step, and the collector reclaims it; an op
+// that holds an OutBuf (a pointer field, one per node, made with the node
+// and left out of the op's hash) reuses it. The tensor is the node's value
+// until the machine's next run, as any value of a run is.
+type OutBuf struct{ t *tensor.Dense }
+
+// Out returns prealloc when it fits (as Out), else the buffer's tensor
+// when that fits, else a new zeroed tensor that the buffer then keeps. A
+// nil buffer keeps nothing.
+func (b *OutBuf) Out(prealloc G.Value, dt tensor.Dtype, shape ...int) *tensor.Dense {
+	if fits(prealloc, dt, shape) || b == nil {
+		return Out(prealloc, dt, shape...)
+	}
+	if !fits(b.t, dt, shape) {
+		b.t = tensor.New(tensor.Of(dt), tensor.WithShape(shape...))
+	}
+	return b.t
 }
 
 // CheckHashFields reports an error naming the first field of op (a struct,
