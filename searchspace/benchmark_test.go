@@ -2,13 +2,14 @@ package searchspace
 
 import (
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hypernas/go-hypernas/internal/datadir"
 )
 
 func TestDataDir(t *testing.T) {
@@ -29,19 +30,16 @@ func TestDataDir(t *testing.T) {
 	assert.Equal(t, dir, got)
 	_, err = DataDir(filepath.Join(dir, "nope"))
 	assert.ErrorIs(t, err, fs.ErrNotExist)
-	file := filepath.Join(dir, "file")
-	require.NoError(t, os.WriteFile(file, nil, 0o644))
-	_, err = DataDir(file)
+	_, err = DataDir(datadir.WriteFile(t, dir, "file", ""))
 	assert.ErrorContains(t, err, "is not a directory")
 }
 
 func TestDataFile(t *testing.T) {
 	dir := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "bench"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "bench", "t.csv"), nil, 0o644))
+	want := datadir.WriteFile(t, dir, "bench/t.csv", "")
 	path, err := DataFile(dir, "bench/t.csv")
 	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(dir, "bench", "t.csv"), path)
+	assert.Equal(t, want, path)
 
 	_, err = DataFile(dir, "bench/missing.csv")
 	assert.ErrorIs(t, err, fs.ErrNotExist)

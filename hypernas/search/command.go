@@ -103,12 +103,8 @@ func (o *CommandOracle) Queries() int { return int(o.queries.Load()) }
 
 // Query runs the command for a, retrying failed runs.
 func (o *CommandOracle) Query(ctx context.Context, a searchspace.Arch) (Evaluation, error) {
-	o.queries.Add(1)
-	if err := ctx.Err(); err != nil {
+	if err := startQuery(ctx, a, &o.queries); err != nil {
 		return Evaluation{}, err
-	}
-	if a == nil {
-		return Evaluation{}, fmt.Errorf("%w: nil architecture", searchspace.ErrInvalidArch)
 	}
 	var fails []string
 	var tail string

@@ -73,14 +73,23 @@ func NewTableOracle(table *searchspace.Table, metric, report string) (*TableOrac
 	return o, nil
 }
 
-// Query looks a up in the table.
-func (o *TableOracle) Query(ctx context.Context, a searchspace.Arch) (Evaluation, error) {
-	o.queries.Add(1)
+// startQuery counts a query of a in queries and refuses it when ctx is
+// done or a is nil.
+func startQuery(ctx context.Context, a searchspace.Arch, queries *atomic.Int64) error {
+	queries.Add(1)
 	if err := ctx.Err(); err != nil {
-		return Evaluation{}, err
+		return err
 	}
 	if a == nil {
-		return Evaluation{}, fmt.Errorf("%w: nil architecture", searchspace.ErrInvalidArch)
+		return fmt.Errorf("%w: nil architecture", searchspace.ErrInvalidArch)
+	}
+	return nil
+}
+
+// Query looks a up in the table.
+func (o *TableOracle) Query(ctx context.Context, a searchspace.Arch) (Evaluation, error) {
+	if err := startQuery(ctx, a, &o.queries); err != nil {
+		return Evaluation{}, err
 	}
 	i, ok := o.table.Row(a.String())
 	if !ok {

@@ -44,6 +44,24 @@ func (s *settings) mark(name string) {
 	}
 }
 
+// counts names the settings that are one number, for the options that set
+// them and the description of a study.
+func (s *settings) counts() map[string]*int {
+	return map[string]*int{
+		"initial":    &s.initial,
+		"population": &s.population,
+		"tournament": &s.tournament,
+		"mutants":    &s.mutants,
+		"top-k":      &s.topK,
+		"pool":       &s.pool,
+	}
+}
+
+// withCount is the option that sets the count called name (counts) to n.
+func withCount(name string, n int) StrategyOption {
+	return func(s *settings) { *s.counts()[name] = n; s.mark(name) }
+}
+
 // WithPredictor sets the options of the predictor that the predictor
 // strategies train (size, loss, encoding …); its seed is the search's.
 func WithPredictor(opts ...hypernas.Option) StrategyOption {
@@ -52,42 +70,30 @@ func WithPredictor(opts ...hypernas.Option) StrategyOption {
 
 // WithInitial sets the number of random queries before the predictor is
 // first trained (predictor strategies; default 20, at least 2).
-func WithInitial(n int) StrategyOption {
-	return func(s *settings) { s.initial = n; s.mark("initial") }
-}
+func WithInitial(n int) StrategyOption { return withCount("initial", n) }
 
 // WithPopulation sets the population: the most recent queries for
 // evolution (default 20), the number of best queries that are parents for
 // predictor-evolution (default 10).
-func WithPopulation(n int) StrategyOption {
-	return func(s *settings) { s.population = n; s.mark("population") }
-}
+func WithPopulation(n int) StrategyOption { return withCount("population", n) }
 
 // WithTournament sets evolution's tournament size: how many population
 // members are drawn to pick each parent (default 5, at most the
 // population).
-func WithTournament(n int) StrategyOption {
-	return func(s *settings) { s.tournament = n; s.mark("tournament") }
-}
+func WithTournament(n int) StrategyOption { return withCount("tournament", n) }
 
 // WithMutants sets how many mutated candidates predictor-evolution scores
 // per generation (default 500; a tenth more are random samples).
-func WithMutants(n int) StrategyOption {
-	return func(s *settings) { s.mutants = n; s.mark("mutants") }
-}
+func WithMutants(n int) StrategyOption { return withCount("mutants", n) }
 
 // WithTopK sets how many of the best predicted candidates the predictor
 // strategies query per round (default 10).
-func WithTopK(n int) StrategyOption {
-	return func(s *settings) { s.topK = n; s.mark("top-k") }
-}
+func WithTopK(n int) StrategyOption { return withCount("top-k", n) }
 
 // WithPool sets how many sampled architectures predictor-iterative scores
 // per round. The default (0) scores the whole space when it is enumerable
 // with at most 50,000 architectures, else 10,000 samples.
-func WithPool(n int) StrategyOption {
-	return func(s *settings) { s.pool = n; s.mark("pool") }
-}
+func WithPool(n int) StrategyOption { return withCount("pool", n) }
 
 // WithFitEpochs sets the epochs of the predictor strategies' first fit
 // (default 100) and of every warm-started refit on the grown query set

@@ -212,22 +212,12 @@ func studySettings(st askTeller, space searchspace.SearchSpace, budget int, cfg 
 	set := st.settings()
 	for _, name := range set.accepts {
 		var v string
-		switch name {
-		case "predictor":
+		switch n, ok := set.counts()[name]; {
+		case ok:
+			v = strconv.Itoa(*n)
+		case name == "predictor":
 			v = describePredictor(set.predictor)
-		case "initial":
-			v = strconv.Itoa(set.initial)
-		case "population":
-			v = strconv.Itoa(set.population)
-		case "tournament":
-			v = strconv.Itoa(set.tournament)
-		case "mutants":
-			v = strconv.Itoa(set.mutants)
-		case "top-k":
-			v = strconv.Itoa(set.topK)
-		case "pool":
-			v = strconv.Itoa(set.pool)
-		case "fit-epochs":
+		case name == "fit-epochs":
 			v = fmt.Sprintf("%d then %d", set.epochs, set.refit)
 		}
 		m[name] = v

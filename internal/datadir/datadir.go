@@ -65,10 +65,20 @@ func ModuleRoot() (string, error) {
 // error: a name with a NUL byte, a file, and an empty folder.
 func BadDirs(t testing.TB) []string {
 	t.Helper()
-	empty := t.TempDir()
-	file := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
+	return []string{"\x00", WriteFile(t, t.TempDir(), "file", ""), t.TempDir()}
+}
+
+// WriteFile writes content to file, a slash-separated path below dir
+// ("nasbench201/nb201.csv"), making its folders, and returns the file's
+// path: a data folder with one file that a loader's test controls.
+func WriteFile(t testing.TB, dir, file, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, filepath.FromSlash(file))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatalf("datadir: %v", err)
 	}
-	return []string{"\x00", file, empty}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatalf("datadir: %v", err)
+	}
+	return path
 }

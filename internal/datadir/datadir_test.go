@@ -71,3 +71,19 @@ func TestBadDirs(t *testing.T) {
 		t.Errorf("%s is not a file", dirs[1])
 	}
 }
+
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	path := WriteFile(t, dir, "bench/sub/t.csv", "a,b\n")
+	if want := filepath.Join(dir, "bench", "sub", "t.csv"); path != want {
+		t.Errorf("WriteFile wrote %s, want %s", path, want)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "a,b\n" {
+		t.Errorf("the file holds %q (%v)", b, err)
+	}
+	f := &fakeTB{}
+	WriteFile(f, path, "x", "") // a file is no folder
+	if f.failed == "" {
+		t.Errorf("WriteFile below a file did not fail the test")
+	}
+}

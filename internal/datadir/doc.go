@@ -6,4 +6,7 @@
 // when there is none:
 //
 //	b, err := nasbench201.LoadBenchmark(datadir.Dir(t)) // compared with nb201data.LoadBenchmark()
+//
+// The loaders' own tests make small data folders with WriteFile, and
+// folders that every loader must refuse with BadDirs.
 package datadir

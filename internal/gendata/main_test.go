@@ -13,6 +13,7 @@ import (
 
 	"github.com/hypernas/go-hypernas/hypernas/auxdata"
 	"github.com/hypernas/go-hypernas/hypernas/auxdata/cifar10data"
+	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/internal/packed"
 	"github.com/hypernas/go-hypernas/internal/tabletest"
 	"github.com/hypernas/go-hypernas/searchspace"
@@ -65,8 +66,7 @@ func TestRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	var cifar bytes.Buffer
 	require.NoError(t, auxdata.WriteCIFAR10(&cifar, upscale(images, 4)))
-	require.NoError(t, os.MkdirAll(filepath.Join(data, "cifar10"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(data, "cifar10", "train_4000.bin"), cifar.Bytes(), 0o644))
+	datadir.WriteFile(t, data, "cifar10/train_4000.bin", cifar.String())
 
 	var stdout, stderr bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"-data", data, "-out", out, "-only", only}, &stdout, &stderr), stderr.String())

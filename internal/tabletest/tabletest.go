@@ -1,10 +1,13 @@
 // Package tabletest holds what the tests of the loaders and data packages
-// share: an exact comparison of two benchmark tables, and a CSV writer
-// that turns an embedded table back into the file its loader reads, so
-// that a loader's test reads full-size data on any machine.
+// share: an exact comparison of two benchmark tables, a CSV writer that
+// turns an embedded table back into the file its loader reads, so that a
+// loader's test reads full-size data on any machine, and the checks and
+// benchmark that every data package runs on its tables.
 //
 //	err := tabletest.Diff(embedded.Table, fromFiles.Table) // nil: same keys, metrics and value bits
 //	err = tabletest.WriteCSV(f, embedded.Table, "arch")     // a CSV that the loader reads back
+//	tabletest.LoadsBack(t, embedded, nasbench201.BenchmarkFile, "arch", nil, nasbench201.LoadBenchmark)
+//	tabletest.Matches(t, nb201data.LoadBenchmark, nasbench201.LoadBenchmark) // against a data folder
 package tabletest
 
 import (

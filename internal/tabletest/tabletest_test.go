@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,4 +65,30 @@ func Example() {
 	fmt.Println(tabletest.Diff(tab, back))
 	// Output:
 	// <nil>
+}
+
+// recorder is the test's testing.TB, but counts the errors reported to it.
+type recorder struct {
+	testing.TB
+	errors int
+}
+
+func (r *recorder) Errorf(string, ...any) { r.errors++ }
+
+func TestLoadsBack(t *testing.T) {
+	rows := map[string][2]float64{"a": {0.1, 1e-300}, "b": {93.66, 2}}
+	want := &searchspace.Benchmark{Table: table(t, rows, "a", "b")}
+	read := func(dir string) (*searchspace.Benchmark, error) {
+		tab, err := searchspace.ReadCSVFile(filepath.Join(dir, "bench", "t.csv"), searchspace.CSVOptions{})
+		return &searchspace.Benchmark{Table: tab}, err
+	}
+	dir := tabletest.LoadsBack(t, want, "bench/t.csv", "arch", nil, read)
+	assert.FileExists(t, filepath.Join(dir, "bench", "t.csv"))
+
+	r := &recorder{TB: t}
+	firstRowOnly := func(dir string) (*searchspace.Benchmark, error) {
+		return &searchspace.Benchmark{Table: table(t, rows, "a")}, nil
+	}
+	tabletest.LoadsBack(r, want, "bench/t.csv", "arch", nil, firstRowOnly)
+	assert.Equal(t, 1, r.errors, "a loader that drops a row")
 }

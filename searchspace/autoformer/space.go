@@ -494,11 +494,7 @@ func (s *Space) Parse(str string) (searchspace.Arch, error) {
 // asViT unwraps the accepted forms of an architecture (ViT, *ViT) and
 // checks it against the space.
 func (s *Space) asViT(a searchspace.Arch) (ViT, error) {
-	v, err := archtype.As[ViT](a, "an AutoFormer")
-	if err != nil {
-		return v, err
-	}
-	return v, s.check(v)
+	return archtype.Valid(a, "an AutoFormer", s.check)
 }
 
 func (s *Space) check(v ViT) error {

@@ -8,17 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/probe"
 )
 
 func TestLoadNB301Errors(t *testing.T) {
-	_, err := LoadNB301(t.TempDir())
-	assert.ErrorContains(t, err, NB301File)
-	assert.ErrorContains(t, err, searchspace.DataEnv)
-	_, err = LoadNB301(t.TempDir(), WithCells(0))
+	probe.MissingData(t, NB301File, func(dir string) (*searchspace.Benchmark, error) { return LoadNB301(dir) })
+	_, err := LoadNB301(t.TempDir(), WithCells(0))
 	assert.ErrorContains(t, err, "WithCells(0)", "a bad option is reported before the file is looked for")
-	t.Setenv(searchspace.DataEnv, "")
-	_, err = LoadNB301("")
-	assert.ErrorIs(t, err, searchspace.ErrNoData)
 }
 
 func TestReadNB301(t *testing.T) {

@@ -1,7 +1,6 @@
 package darts
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -125,13 +124,11 @@ const neighboursPerCell = NumEdges*(NumOps-1) + 12
 // already read), in the normal or the reduction cell. a must be a valid
 // Genotype or *Genotype.
 func (*Space) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, error) {
-	g, err := asGenotype(a)
-	if err != nil {
-		return nil, err
-	}
-	if rng == nil {
-		return nil, errors.New("darts: Mutate needs a random source, got a nil *rand.Rand")
-	}
+	return archtype.Mutate(a, rng, "darts", asGenotype, mutateGenotype)
+}
+
+// mutateGenotype makes the change of Mutate in a copy of g.
+func mutateGenotype(g Genotype, rng *rand.Rand) Genotype {
 	r := rng.IntN(2 * neighboursPerCell)
 	c := &g.Normal
 	if r >= neighboursPerCell {
@@ -143,7 +140,7 @@ func (*Space) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, erro
 			o++
 		}
 		c[i].Op = Ops[o]
-		return g, nil
+		return g
 	}
 	r -= NumEdges * (NumOps - 1)
 	// Node k's edges have k alternative inputs each; nodes 1, 2, 3 own
@@ -168,7 +165,7 @@ func (*Space) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, erro
 		}
 		v--
 	}
-	return g, nil
+	return g
 }
 
 // Validate reports whether a is a valid Genotype or *Genotype (see
@@ -180,20 +177,10 @@ func (*Space) Validate(a searchspace.Arch) error {
 
 // Parse is the package function Parse (any of the three text forms),
 // returning a searchspace.Arch.
-func (*Space) Parse(s string) (searchspace.Arch, error) {
-	g, err := Parse(s)
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
-}
+func (*Space) Parse(s string) (searchspace.Arch, error) { return archtype.Parse(s, Parse) }
 
 // asGenotype unwraps the accepted forms of a DARTS architecture (Genotype,
 // *Genotype) and checks it.
 func asGenotype(a searchspace.Arch) (Genotype, error) {
-	g, err := archtype.As[Genotype](a, "a DARTS")
-	if err != nil {
-		return g, err
-	}
-	return g, g.Validate()
+	return archtype.Valid(a, "a DARTS", Genotype.Validate)
 }

@@ -3,7 +3,6 @@ package nasbench101
 import (
 	"encoding/csv"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/internal/packed"
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/probe"
 )
 
 //go:generate go run github.com/hypernas/go-hypernas/internal/gendata -only nb101-hashspecs
@@ -131,9 +131,7 @@ func TestLoadLabelledUnknown(t *testing.T) {
 		t.Skip("joining the labelled cells enumerates the whole space; skipped under -short")
 	}
 	tmp := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(tmp, "nasbench101"), 0o755))
-	bad := "hash,val_acc_108ep\n00005c142e6f48ac74fdcf73e3439874,0.93\n0123456789abcdef0123456789abcdef,0.5\n"
-	require.NoError(t, os.WriteFile(filepath.Join(tmp, filepath.FromSlash(LabelledFile)), []byte(bad), 0o644))
+	datadir.WriteFile(t, tmp, LabelledFile, "hash,val_acc_108ep\n00005c142e6f48ac74fdcf73e3439874,0.93\n0123456789abcdef0123456789abcdef,0.5\n")
 	_, err := LoadLabelled(tmp)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, searchspace.ErrParse)
@@ -141,25 +139,8 @@ func TestLoadLabelledUnknown(t *testing.T) {
 }
 
 func TestLoadMissingData(t *testing.T) {
-	empty := t.TempDir()
-	for name, load := range map[string]func(string) (*searchspace.Benchmark, error){
-		"LoadLabelled": LoadLabelled, "LoadNASLib500": LoadNASLib500,
-	} {
-		t.Run(name, func(t *testing.T) {
-			_, err := load(empty)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, fs.ErrNotExist)
-			assert.Contains(t, err.Error(), empty)
-			assert.Contains(t, err.Error(), "HYPERNAS_DATA")
-			assert.NotContains(t, err.Error(), "-data")
-
-			_, err = load(filepath.Join(empty, "nowhere"))
-			assert.Error(t, err)
-		})
-	}
-	t.Setenv(searchspace.DataEnv, "")
-	_, err := LoadNASLib500("")
-	assert.ErrorIs(t, err, searchspace.ErrNoData)
+	probe.MissingData(t, LabelledFile, LoadLabelled)
+	probe.MissingData(t, NASLib500File, LoadNASLib500)
 }
 
 func TestReadNASLibErrors(t *testing.T) {

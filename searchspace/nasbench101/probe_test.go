@@ -1,15 +1,13 @@
 package nasbench101
 
 import (
-	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/probe"
 )
 
 // TestProbeNoPanics gives the NB101 API zero, nil, negative and out-of-range
@@ -18,7 +16,7 @@ import (
 func TestProbeNoPanics(t *testing.T) {
 	var zero Cell
 	var nilSpace *Space
-	probes := map[string]func(){
+	probe.Run(t, map[string]func(){
 		"NewCell": func() {
 			for _, tc := range []struct {
 				adj [][]bool
@@ -40,46 +38,22 @@ func TestProbeNoPanics(t *testing.T) {
 			assert.Len(t, zero.Fingerprint(), 32)
 		},
 		"Space indices": func() {
-			for _, i := range []int{-1, NumCells, 1 << 40, math.MinInt, math.MaxInt} {
-				_, err := nilSpace.Cell(i)
-				assert.ErrorIs(t, err, searchspace.ErrNoSuchArch)
+			probe.OutOfRange(t, nilSpace.Cell, NumCells)
+			lookup := func(fp string) (Cell, error) {
+				c, _, err := nilSpace.Lookup(fp)
+				return c, err
 			}
-			for _, fp := range []string{"", "zz", strings.Repeat("g", 32), strings.Repeat("0", 1<<12)} {
-				_, _, err := nilSpace.Lookup(fp)
-				assert.ErrorIs(t, err, searchspace.ErrParse)
-			}
+			probe.Rejects(t, searchspace.ErrParse, lookup, "", "zz", strings.Repeat("g", 32), strings.Repeat("0", 1<<12))
 		},
 		"Parse": func() {
-			for _, s := range []string{"", ":", "::", "1:", strings.Repeat("1", 1<<14) + ":IO", "1:" + strings.Repeat("3", 1<<14), "\xff:IO"} {
-				_, err := Parse(s)
-				assert.Error(t, err, "%q", s)
-			}
+			probe.Rejects(t, nil, Parse, "", ":", "::", "1:", strings.Repeat("1", 1<<14)+":IO", "1:"+strings.Repeat("3", 1<<14), "\xff:IO")
 		},
-		"nil *Space": func() {
-			assert.Nil(t, nilSpace.Sample(nil))
-			_, err := nilSpace.Mutate(zero, rand.New(rand.NewPCG(1, 1)))
-			assert.Error(t, err)
-			_, err = nilSpace.Mutate(nil, nil)
-			assert.Error(t, err)
-			_, err = nilSpace.Encode(&zero)
-			assert.Error(t, err)
-			_, err = nilSpace.EncodeCell(nil)
-			assert.Error(t, err)
-		},
+		"nil *Space": func() { probe.Space(t, nilSpace, zero, &zero) },
 		"loaders": func() {
-			for _, dir := range datadir.BadDirs(t) {
-				_, err := LoadLabelled(dir)
-				assert.Error(t, err)
-				_, err = LoadNASLib500(dir)
-				assert.Error(t, err)
-			}
-			for _, in := range []string{"", "\n", "adjacency_7x7_rowmajor,ops\n,\n", "adjacency_7x7_rowmajor,ops,x\n01,\"input,output\",NaN\n"} {
-				_, err := readNASLib(strings.NewReader(in))
-				assert.Error(t, err, "%q", in)
-			}
+			probe.BadDirs(t, LoadLabelled)
+			probe.BadDirs(t, LoadNASLib500)
+			probe.Rejects(t, nil, func(in string) (*searchspace.Benchmark, error) { return readNASLib(strings.NewReader(in)) },
+				"", "\n", "adjacency_7x7_rowmajor,ops\n,\n", "adjacency_7x7_rowmajor,ops,x\n01,\"input,output\",NaN\n")
 		},
-	}
-	for name, f := range probes {
-		assert.NotPanics(t, f, name)
-	}
+	})
 }

@@ -3,7 +3,6 @@ package nasbench101
 import (
 	"bytes"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"iter"
 	"math/bits"
@@ -127,14 +126,7 @@ func sampleCell(rng *rand.Rand) Cell {
 // again until the pruned result is a valid cell with a fingerprint other
 // than a's. a must be a Cell or a non-nil *Cell.
 func (*Space) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, error) {
-	c, err := asCell(a)
-	if err != nil {
-		return nil, err
-	}
-	if rng == nil {
-		return nil, errors.New("nb101: Mutate needs a random source, got a nil *rand.Rand")
-	}
-	return mutateCell(c, rng), nil
+	return archtype.Mutate(a, rng, "nb101", asCell, mutateCell)
 }
 
 func mutateCell(c Cell, rng *rand.Rand) Cell {
@@ -209,20 +201,10 @@ func (*Space) Validate(a searchspace.Arch) error {
 }
 
 // Parse is the package function Parse returning a searchspace.Arch.
-func (*Space) Parse(s string) (searchspace.Arch, error) {
-	c, err := Parse(s)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
+func (*Space) Parse(s string) (searchspace.Arch, error) { return archtype.Parse(s, Parse) }
 
 // asCell unwraps the accepted forms of an NB101 architecture (Cell, *Cell)
 // and checks it.
 func asCell(a searchspace.Arch) (Cell, error) {
-	c, err := archtype.As[Cell](a, "an NB101")
-	if err != nil {
-		return c, err
-	}
-	return c, c.validate()
+	return archtype.Valid(a, "an NB101", Cell.validate)
 }

@@ -1,27 +1,16 @@
 package nasbench201
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/probe"
 )
-
-// writeData makes a data folder holding one nasbench201 file.
-func writeData(t *testing.T, file, content string) string {
-	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, filepath.FromSlash(file))
-	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-	require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
-	return dir
-}
 
 const header = "index,arch,cifar10_valid_acc,cifar10_test_acc,cifar100_test_acc,cifar10_test_acc_12ep,cifar100_test_acc_12ep,params_cifar10,params_cifar100,train_time_s\n"
 
@@ -44,18 +33,20 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeData(t, BenchmarkFile, tt.content)
+			dir := t.TempDir()
+			path := datadir.WriteFile(t, dir, BenchmarkFile, tt.content)
 			_, err := LoadBenchmark(dir)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, searchspace.ErrParse)
-			assert.Contains(t, err.Error(), filepath.Join(dir, "nasbench201", "nb201.csv"))
+			assert.Contains(t, err.Error(), path)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
 		})
 	}
 
-	lat := writeData(t, LatencyFile, "nb201_index,arch_str,lat_a\n0,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,1\n1,|none~0|,2\n")
+	lat := t.TempDir()
+	datadir.WriteFile(t, lat, LatencyFile, "nb201_index,arch_str,lat_a\n0,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,1\n1,|none~0|,2\n")
 	_, err := LoadLatency(lat)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, searchspace.ErrParse)
@@ -63,23 +54,6 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestLoadMissingFile(t *testing.T) {
-	dir := t.TempDir()
-	_, err := LoadBenchmark(dir)
-	require.Error(t, err)
-	assert.ErrorIs(t, err, fs.ErrNotExist)
-	assert.Contains(t, err.Error(), filepath.Join(dir, "nasbench201", "nb201.csv"))
-	assert.Contains(t, err.Error(), "HYPERNAS_DATA")
-
-	_, err = LoadLatency(dir)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "nb201_latency.csv")
-	assert.Contains(t, err.Error(), "HYPERNAS_DATA")
-
-	t.Setenv(searchspace.DataEnv, "")
-	_, err = LoadBenchmark("")
-	assert.ErrorIs(t, err, searchspace.ErrNoData)
-
-	_, err = LoadBenchmark(filepath.Join(dir, "does-not-exist"))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "does-not-exist")
+	probe.MissingData(t, BenchmarkFile, LoadBenchmark)
+	probe.MissingData(t, LatencyFile, LoadLatency)
 }

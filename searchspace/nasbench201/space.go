@@ -1,7 +1,6 @@
 package nasbench201
 
 import (
-	"errors"
 	"iter"
 	"math/rand/v2"
 
@@ -38,16 +37,7 @@ func (*Space) Size() int { return Size }
 // All yields every cell once in canonical order (index = Arch.CanonicalIndex,
 // a base-5 number over the edges). The official NB201 index order is not a
 // formula of the cell; it is the row order of the benchmark (LoadBenchmark).
-func (*Space) All() iter.Seq2[int, searchspace.Arch] {
-	return func(yield func(int, searchspace.Arch) bool) {
-		for i := range Size {
-			a, _ := ArchAt(i) // i is in range
-			if !yield(i, a) {
-				return
-			}
-		}
-	}
-}
+func (*Space) All() iter.Seq2[int, searchspace.Arch] { return archtype.All(Size, ArchAt) }
 
 // At returns the cell at canonical index i; the error wraps
 // searchspace.ErrNoSuchArch when i is out of range.
@@ -66,14 +56,7 @@ func (*Space) Sample(rng *rand.Rand) searchspace.Arch {
 // four ops, chosen uniformly. a must be an Arch or a non-nil *Arch of this
 // space; anything else is an error wrapping searchspace.ErrInvalidArch.
 func (*Space) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, error) {
-	c, err := asArch(a)
-	if err != nil {
-		return nil, err
-	}
-	if rng == nil {
-		return nil, errors.New("nb201: Mutate needs a random source, got a nil *rand.Rand")
-	}
-	return nb201cell.Mutate(c, NumOps, rng), nil
+	return archtype.Mutate(a, rng, "nb201", asArch, func(c Arch, rng *rand.Rand) Arch { return nb201cell.Mutate(c, NumOps, rng) })
 }
 
 // Validate reports whether a is a valid NB201 cell: an Arch or non-nil
@@ -84,20 +67,10 @@ func (*Space) Validate(a searchspace.Arch) error {
 }
 
 // Parse is the package function Parse returning a searchspace.Arch.
-func (*Space) Parse(s string) (searchspace.Arch, error) {
-	a, err := Parse(s)
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
-}
+func (*Space) Parse(s string) (searchspace.Arch, error) { return archtype.Parse(s, Parse) }
 
 // asArch unwraps the accepted forms of an NB201 architecture (Arch, *Arch)
 // and checks it.
 func asArch(a searchspace.Arch) (Arch, error) {
-	c, err := archtype.As[Arch](a, "an NB201")
-	if err != nil {
-		return c, err
-	}
-	return c, c.validate()
+	return archtype.Valid(a, "an NB201", Arch.validate)
 }

@@ -1,31 +1,24 @@
 package transnas101
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/internal/probe"
 )
 
 func TestLoadErrors(t *testing.T) {
-	_, err := LoadMicro(t.TempDir())
-	assert.ErrorContains(t, err, MicroFile)
-	assert.ErrorContains(t, err, searchspace.DataEnv)
-	t.Setenv(searchspace.DataEnv, "")
-	_, err = LoadMacro("")
-	assert.ErrorIs(t, err, searchspace.ErrNoData)
+	probe.MissingData(t, MicroFile, LoadMicro)
+	probe.MissingData(t, MacroFile, LoadMacro)
 
 	dir := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "transnas101"), 0o755))
-	write := func(file, content string) {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(file)), []byte(content), 0o644))
-	}
+	write := func(file, content string) { datadir.WriteFile(t, dir, file, content) }
 	write(MacroFile, "naslib_op_indices,tnb_arch_str,val_jigsaw\n1-1-1-1,64-1111-basic,3\n")
-	_, err = LoadMacro(dir)
+	_, err := LoadMacro(dir)
 	assert.ErrorIs(t, err, searchspace.ErrParse)
 	assert.ErrorContains(t, err, "line 2")
 	assert.ErrorContains(t, err, "found a skeleton with 0 modules that double the width")

@@ -1,7 +1,6 @@
 package transnas101
 
 import (
-	"errors"
 	"iter"
 	"math/rand/v2"
 	"slices"
@@ -73,29 +72,11 @@ func (*Macro) Size() int { return MacroSize }
 
 // All yields every cell once in the row order of micro.csv (index =
 // Cell.Index).
-func (*Micro) All() iter.Seq2[int, searchspace.Arch] {
-	return func(yield func(int, searchspace.Arch) bool) {
-		for i := range MicroSize {
-			c, _ := CellAt(i) // i is in range
-			if !yield(i, c) {
-				return
-			}
-		}
-	}
-}
+func (*Micro) All() iter.Seq2[int, searchspace.Arch] { return archtype.All(MicroSize, CellAt) }
 
 // All yields every skeleton once in the row order of macro.csv, sorted by
 // arch string (index = Skeleton.Index). Each is a fresh slice.
-func (*Macro) All() iter.Seq2[int, searchspace.Arch] {
-	return func(yield func(int, searchspace.Arch) bool) {
-		all, _ := macroAll()
-		for i, s := range all {
-			if !yield(i, slices.Clone(s)) {
-				return
-			}
-		}
-	}
-}
+func (*Macro) All() iter.Seq2[int, searchspace.Arch] { return archtype.All(MacroSize, SkeletonAt) }
 
 // Sample draws each edge's op uniformly and independently: every cell has
 // probability 1/4096. It returns nil for a nil rng.
@@ -119,29 +100,17 @@ func (*Macro) Sample(rng *rand.Rand) searchspace.Arch {
 // Mutate changes the op of one edge, chosen uniformly, to one of the three
 // others, chosen uniformly.
 func (*Micro) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, error) {
-	c, err := asCell(a)
-	if err != nil {
-		return nil, err
-	}
-	if rng == nil {
-		return nil, errors.New("transnas101: Mutate needs a random source, got a nil *rand.Rand")
-	}
-	return nb201cell.Mutate(c, NumOps, rng), nil
+	return archtype.Mutate(a, rng, "transnas101", asCell, func(c Cell, rng *rand.Rand) Cell { return nb201cell.Mutate(c, NumOps, rng) })
 }
 
 // Mutate returns a neighbour chosen uniformly among the distinct valid
 // skeletons one edit away: one module changed to another type, one module
 // inserted anywhere, or one module removed.
 func (*Macro) Mutate(a searchspace.Arch, rng *rand.Rand) (searchspace.Arch, error) {
-	s, err := asSkeleton(a)
-	if err != nil {
-		return nil, err
-	}
-	if rng == nil {
-		return nil, errors.New("transnas101: Mutate needs a random source, got a nil *rand.Rand")
-	}
-	n := Neighbours(s)
-	return n[rng.IntN(len(n))], nil
+	return archtype.Mutate(a, rng, "transnas101", asSkeleton, func(s Skeleton, rng *rand.Rand) Skeleton {
+		n := Neighbours(s)
+		return n[rng.IntN(len(n))]
+	})
 }
 
 // Neighbours returns the distinct valid skeletons one edit (change, insert
@@ -191,22 +160,10 @@ func (*Macro) Validate(a searchspace.Arch) error {
 }
 
 // Parse is ParseCell returning a searchspace.Arch.
-func (*Micro) Parse(s string) (searchspace.Arch, error) {
-	c, err := ParseCell(s)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
+func (*Micro) Parse(s string) (searchspace.Arch, error) { return archtype.Parse(s, ParseCell) }
 
 // Parse is ParseSkeleton returning a searchspace.Arch.
-func (*Macro) Parse(s string) (searchspace.Arch, error) {
-	sk, err := ParseSkeleton(s)
-	if err != nil {
-		return nil, err
-	}
-	return sk, nil
-}
+func (*Macro) Parse(s string) (searchspace.Arch, error) { return archtype.Parse(s, ParseSkeleton) }
 
 // Encode is the HyperNAS global encoding of the evaluated micro network:
 // its 10 cells in forward order (five modules 4-1-4-1-4 of two cells; the
@@ -277,21 +234,14 @@ func (*Macro) EncodeCell(a searchspace.Arch) (searchspace.Graph, error) {
 // asCell unwraps the accepted forms of a micro architecture (Cell, *Cell)
 // and checks it.
 func asCell(a searchspace.Arch) (Cell, error) {
-	c, err := archtype.As[Cell](a, "a TransNAS-Bench-101 micro")
-	if err != nil {
-		return c, err
-	}
-	return c, c.Validate()
+	return archtype.Valid(a, "a TransNAS-Bench-101 micro", Cell.Validate)
 }
 
 // asSkeleton unwraps the accepted forms of a macro architecture (Skeleton,
 // *Skeleton), checks it and returns a copy, so callers may modify it.
 func asSkeleton(a searchspace.Arch) (Skeleton, error) {
-	s, err := archtype.As[Skeleton](a, "a TransNAS-Bench-101 macro")
+	s, err := archtype.Valid(a, "a TransNAS-Bench-101 macro", Skeleton.Validate)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	return slices.Clone(s), nil

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/internal/tabletest"
+	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/darts"
 	"github.com/hypernas/go-hypernas/searchspace/darts/nb301data"
 )
@@ -67,18 +67,30 @@ func TestLoadNB301(t *testing.T) {
 // TestMatchesCSV checks that the embedded table is exactly what the loader
 // reads from the benchmark's file, when it is at hand.
 func TestMatchesCSV(t *testing.T) {
-	dir := datadir.Dir(t)
-	b, err := nb301data.LoadNB301()
-	require.NoError(t, err)
-	fromFile, err := darts.LoadNB301(dir)
-	require.NoError(t, err)
-	assert.NoError(t, tabletest.Diff(fromFile.Table, b.Table))
+	tabletest.Matches(t, loadNB301, loadNB301Dir)
 }
 
-func BenchmarkLoadNB301(b *testing.B) {
-	for b.Loop() {
-		if _, err := nb301data.LoadNB301(); err != nil {
-			b.Fatal(err)
-		}
+// TestLoadFiles reads a full-size benchmark file, written from the
+// built-in table (NaN metrics as empty cells, as the benchmark's file has
+// them), with the folder loader: it must give back the same table, with
+// any number of cells.
+func TestLoadFiles(t *testing.T) {
+	b, err := loadNB301()
+	require.NoError(t, err)
+	dir := tabletest.LoadsBack(t, b, darts.NB301File, darts.ColGenotype, nil, loadNB301Dir)
+	b20, err := darts.LoadNB301(dir, darts.WithCells(20))
+	require.NoError(t, err)
+	assert.Equal(t, 20, b20.Space.(*darts.Space).Cells())
+	for i, a := range b20.Archs {
+		seq, err := b20.Space.Encode(a)
+		require.NoError(t, err, "row %d", i)
+		require.Len(t, seq, 20)
 	}
 }
+
+func BenchmarkLoadNB301(b *testing.B) { tabletest.BenchmarkLoad(b, loadNB301) }
+
+// loadNB301 and loadNB301Dir are the built-in table and the folder loader
+// with the default options.
+func loadNB301() (*searchspace.Benchmark, error)              { return nb301data.LoadNB301() }
+func loadNB301Dir(dir string) (*searchspace.Benchmark, error) { return darts.LoadNB301(dir) }

@@ -4,13 +4,14 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hypernas/go-hypernas/internal/datadir"
 )
 
 func TestHeader(t *testing.T) {
@@ -63,13 +64,12 @@ func TestRows(t *testing.T) {
 }
 
 func TestReadFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "f")
-	require.NoError(t, os.WriteFile(path, []byte("text"), 0o644))
+	path := datadir.WriteFile(t, t.TempDir(), "f", "text")
 	got, err := ReadFile(path, func(r io.Reader) (string, error) { b, err := io.ReadAll(r); return string(b), err })
 	require.NoError(t, err)
 	assert.Equal(t, "text", got)
 	_, err = ReadFile(path, func(io.Reader) (int, error) { return 0, errors.New("bad") })
 	assert.EqualError(t, err, path+": bad")
 	_, err = ReadFile(path+"x", func(io.Reader) (int, error) { return 0, nil })
-	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/internal/tabletest"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench101"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench101/nb101data"
@@ -97,36 +96,25 @@ func TestLoadNASLib500(t *testing.T) {
 // TestMatchesCSV checks that the embedded tables are exactly what the
 // loaders read from the benchmark's files, when they are at hand.
 func TestMatchesCSV(t *testing.T) {
-	dir := datadir.Dir(t)
 	if testing.Short() {
 		t.Skip("reading the labelled file enumerates the whole space; skipped under -short")
 	}
+	tabletest.Matches(t, nb101data.LoadLabelled, nasbench101.LoadLabelled)
+	tabletest.Matches(t, nb101data.LoadNASLib500, nasbench101.LoadNASLib500)
+}
+
+// TestLoadFiles reads a full-size labelled file, keyed by fingerprint as
+// the benchmark's is and written from the built-in table, with the folder
+// loader: it must find every cell and give back the same table.
+func TestLoadFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("joining the labelled cells enumerates the whole space; skipped under -short")
+	}
 	b, err := nb101data.LoadLabelled()
 	require.NoError(t, err)
-	fromFile, err := nasbench101.LoadLabelled(dir)
-	require.NoError(t, err)
-	assert.NoError(t, tabletest.Diff(fromFile.Table, b.Table))
-	s, err := nb101data.LoadNASLib500()
-	require.NoError(t, err)
-	sFile, err := nasbench101.LoadNASLib500(dir)
-	require.NoError(t, err)
-	assert.NoError(t, tabletest.Diff(sFile.Table, s.Table))
+	byHash := func(i int, _ string) (string, error) { return b.Archs[i].(nasbench101.Cell).Fingerprint(), nil }
+	tabletest.LoadsBack(t, b, nasbench101.LabelledFile, "hash", byHash, nasbench101.LoadLabelled)
 }
 
-func BenchmarkLoadLabelled(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := nb101data.LoadLabelled(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkLoadNASLib500(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := nb101data.LoadNASLib500(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkLoadLabelled(b *testing.B)  { tabletest.BenchmarkLoad(b, nb101data.LoadLabelled) }
+func BenchmarkLoadNASLib500(b *testing.B) { tabletest.BenchmarkLoad(b, nb101data.LoadNASLib500) }

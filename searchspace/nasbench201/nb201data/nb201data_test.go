@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/internal/tabletest"
+	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201/nb201data"
 )
@@ -107,33 +107,35 @@ func TestLoadLatency(t *testing.T) {
 // TestMatchesCSV checks that the embedded tables are exactly what the
 // loaders read from the benchmark's files, when they are at hand.
 func TestMatchesCSV(t *testing.T) {
-	dir := datadir.Dir(t)
+	tabletest.Matches(t, nb201data.LoadBenchmark, nasbench201.LoadBenchmark)
+	tabletest.MatchesTable(t, nb201data.LoadLatency, nasbench201.LoadLatency)
+}
+
+// TestLoadFiles reads full-size benchmark files, written from the built-in
+// tables, with the folder loaders: they must give back the same tables.
+func TestLoadFiles(t *testing.T) {
 	b, err := nb201data.LoadBenchmark()
 	require.NoError(t, err)
-	fromFile, err := nasbench201.LoadBenchmark(dir)
-	require.NoError(t, err)
-	assert.NoError(t, tabletest.Diff(fromFile.Table, b.Table))
+	tabletest.LoadsBack(t, b, nasbench201.BenchmarkFile, "arch", nil, nasbench201.LoadBenchmark)
+
+	dir := t.TempDir()
 	lat, err := nb201data.LoadLatency()
 	require.NoError(t, err)
-	latFile, err := nasbench201.LoadLatency(dir)
+	require.NoError(t, tabletest.WriteFile(dir, nasbench201.LatencyFile, lat, "arch_str", nil))
+	gotLat, err := nasbench201.LoadLatency(dir)
 	require.NoError(t, err)
-	assert.NoError(t, tabletest.Diff(latFile, lat))
+	assert.NoError(t, tabletest.Diff(lat, gotLat))
 }
 
-func BenchmarkLoadBenchmark(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := nb201data.LoadBenchmark(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkLoadBenchmark(b *testing.B) { tabletest.BenchmarkLoad(b, nb201data.LoadBenchmark) }
+func BenchmarkLoadLatency(b *testing.B)   { tabletest.BenchmarkLoad(b, nb201data.LoadLatency) }
 
-func BenchmarkLoadLatency(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := nb201data.LoadLatency(); err != nil {
-			b.Fatal(err)
-		}
-	}
+// BenchmarkLoadBenchmarkCSV reads the benchmark table from its CSV file,
+// for comparison with the built-in one.
+func BenchmarkLoadBenchmarkCSV(b *testing.B) {
+	dir := b.TempDir()
+	bench, err := nb201data.LoadBenchmark()
+	require.NoError(b, err)
+	require.NoError(b, tabletest.WriteFile(dir, nasbench201.BenchmarkFile, bench.Table, "arch", nil))
+	tabletest.BenchmarkLoad(b, func() (*searchspace.Benchmark, error) { return nasbench201.LoadBenchmark(dir) })
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
 	"github.com/hypernas/go-hypernas/internal/tabletest"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/transnas101"
@@ -22,14 +21,15 @@ var wantMetrics = []string{
 
 var spaces = []struct {
 	name     string
+	file     string // the loader's file in a data folder
 	embedded func() (*searchspace.Benchmark, error)
 	files    func(string) (*searchspace.Benchmark, error)
 	space    searchspace.Enumerable
 	first    string
 	scene    float64 // val_class_scene of the first row
 }{
-	{"micro", tnbdata.LoadMicro, transnas101.LoadMicro, transnas101.NewMicro(), "64-41414-0_00_000", 7.484076499938965},
-	{"macro", tnbdata.LoadMacro, transnas101.LoadMacro, transnas101.NewMacro(), "64-111114-basic", 51.04996109008789},
+	{"micro", transnas101.MicroFile, tnbdata.LoadMicro, transnas101.LoadMicro, transnas101.NewMicro(), "64-41414-0_00_000", 7.484076499938965},
+	{"macro", transnas101.MacroFile, tnbdata.LoadMacro, transnas101.LoadMacro, transnas101.NewMacro(), "64-111114-basic", 51.04996109008789},
 }
 
 func TestLoad(t *testing.T) {
@@ -60,28 +60,20 @@ func TestLoad(t *testing.T) {
 // TestMatchesCSV checks that the embedded tables are exactly what the
 // loaders read from the benchmark's files, when they are at hand.
 func TestMatchesCSV(t *testing.T) {
-	dir := datadir.Dir(t)
+	for _, tt := range spaces {
+		t.Run(tt.name, func(t *testing.T) { tabletest.Matches(t, tt.embedded, tt.files) })
+	}
+}
+
+// TestLoadFiles reads full-size benchmark files, written from the built-in
+// tables, with the folder loaders: they must give back the same tables.
+func TestLoadFiles(t *testing.T) {
 	for _, tt := range spaces {
 		b, err := tt.embedded()
 		require.NoError(t, err)
-		fromFile, err := tt.files(dir)
-		require.NoError(t, err)
-		assert.NoError(t, tabletest.Diff(fromFile.Table, b.Table), tt.name)
+		tabletest.LoadsBack(t, b, tt.file, transnas101.KeyColumn, nil, tt.files)
 	}
 }
 
-func BenchmarkLoadMicro(b *testing.B) {
-	for b.Loop() {
-		if _, err := tnbdata.LoadMicro(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkLoadMacro(b *testing.B) {
-	for b.Loop() {
-		if _, err := tnbdata.LoadMacro(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkLoadMicro(b *testing.B) { tabletest.BenchmarkLoad(b, tnbdata.LoadMicro) }
+func BenchmarkLoadMacro(b *testing.B) { tabletest.BenchmarkLoad(b, tnbdata.LoadMacro) }
