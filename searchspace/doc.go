@@ -13,9 +13,10 @@
 //
 // The built-in spaces are the sub-packages nasbench201, nasbench101, darts,
 // transnas101 and autoformer. To bring a space of your own, implement
-// SearchSpace (and VariableDepth, CellSized or Enumerable where they apply)
-// and test it with spacetest.Check, which checks the contract documented
-// on SearchSpace. ValidateSequence and ValidateCell check one encoding
+// SearchSpace (and VariableDepth, CellSized or Enumerable where they apply,
+// and Computable, what its operations compute, for HyperNAS's
+// hypernetwork) and test it with spacetest.Check, which checks the
+// contract documented on SearchSpace. ValidateSequence and ValidateCell check one encoding
 // against what its space declares; parsers report a *ParseError.
 //
 // The benchmark tables are built into the module, one package per

@@ -11,6 +11,13 @@
 // with a synthetic label (a made-up formula, for trying the program only)
 // and uses it.
 //
+// HyperNAS: -model hypernas adds the hypernetwork auxiliary task, whose
+// target network the library builds from the space's declaration of what
+// its operations compute (Primitives in space.go, searchspace.Computable),
+// trained on auxiliary images (-aux cifar10: the built-in 8×8 CIFAR-10
+// images, or <data>/cifar10/train_4000.bin with -data; -aux fashion:
+// Fashion-MNIST).
+//
 // Global encoding or one graph: -model hypernas-p feeds the predictor the
 // global encoding, one unit per block linked in order (Encode), -model np
 // the whole chain as one flat graph (EncodeCell). For this space the two
@@ -44,6 +51,7 @@ import (
 	"github.com/hypernas/go-hypernas/examples/internal/cli"
 	"github.com/hypernas/go-hypernas/hypernas"
 	"github.com/hypernas/go-hypernas/hypernas/fewshot"
+	"github.com/hypernas/go-hypernas/hypernas/hypernet"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
 
@@ -62,7 +70,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	train := fl.Int("train", 100, "labelled architectures to train on (at least 2); the rest, at least 2, are the test set")
 	seedsFlag := fl.String("seeds", "0,1,2", "seeds")
 	epochs := fl.Int("epochs", hypernas.Defaults().Epochs, "training epochs")
-	model := fl.String("model", "hypernas-p", "hypernas-p (global encoding: one unit per block) or np (the chain as one graph)")
+	model := fl.String("model", "hypernas-p", "hypernas-p (global encoding: one unit per block), hypernas (the same with the hypernetwork auxiliary task) or np (the chain as one graph)")
+	auxName := fl.String("aux", "cifar10", "auxiliary image dataset of -model hypernas: cifar10 (the built-in 8×8 images, or <data>/cifar10/train_4000.bin with -data) or fashion (Fashion-MNIST IDX files)")
+	dataDir := fl.String("data", "", "folder with cifar10/train_4000.bin for -aux cifar10 (default $"+searchspace.DataEnv+", else the built-in images)")
+	fashionDir := fl.String("fashion-dir", cli.DefaultFashionDir, "folder of the Fashion-MNIST IDX files of -aux fashion (Debian package dataset-fashion-mnist)")
 	jsonOut := fl.Bool("json", false, "end stdout with one JSON line")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -81,17 +92,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seeds := fl.Seeds("seeds", *seedsFlag)
 	fl.AtLeast("train", *train, 2)
 	fl.AtLeast("epochs", *epochs, 1)
-	fl.OneOf("model", *model, "model", []string{"hypernas-p", "np"})
+	fl.OneOf("model", *model, "model", []string{"hypernas-p", "hypernas", "np"})
+	fl.OnlyIf(*model == "hypernas", fmt.Sprintf("applies only to -model hypernas, not %s", *model), "aux", "data", "fashion-dir")
+	fl.OneOf("aux", *auxName, "auxiliary dataset", cli.AuxNames)
+	fl.OnlyIf(*auxName == "fashion", "applies only with -aux fashion", "fashion-dir")
 	fl.OutputFile("demo")
 	if err := fl.Err(); err != nil {
 		return err
 	}
-	enc := hypernas.Global
+	opts := []hypernas.Option{hypernas.WithEpochs(*epochs)}
 	if *model == "np" {
-		enc = hypernas.SingleCell
+		opts = append(opts, hypernas.WithEncoding(hypernas.SingleCell))
 	}
 
 	space := ChainSpace{}
+	if *model == "hypernas" {
+		dir, err := cli.DataDir(*dataDir)
+		if err != nil {
+			return err
+		}
+		data, err := cli.LoadAux(*auxName, dir, *fashionDir)
+		if err != nil {
+			return err
+		}
+		// The target network comes from space.Primitives.
+		task, err := hypernet.New(space, data)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, hypernas.WithAux(task))
+	}
 	if *demo != "" {
 		if err := writeDemo(*demo, space, *metric); err != nil {
 			return fmt.Errorf("-demo: %w", err)
@@ -110,12 +140,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var taus []float64
 	for _, seed := range seeds {
-		res, err := fewshot.Evaluate(ctx, bench, fewshot.Protocol{Train: *train, Seed: seed, TrainMetric: *metric, TestMetric: *metric},
-			hypernas.WithEncoding(enc), hypernas.WithEpochs(*epochs))
+		res, err := fewshot.Evaluate(ctx, bench, fewshot.Protocol{Train: *train, Seed: seed, TrainMetric: *metric, TestMetric: *metric}, opts...)
 		if err != nil {
 			return fmt.Errorf("seed %d: %w", seed, err)
 		}
-		fmt.Fprintf(stdout, "seed %d: Kendall tau %.4f on %d held-out architectures (train %.1fs)\n", seed, res.KendallTau, res.Test, res.TrainSeconds)
+		fmt.Fprintf(stdout, "seed %d: Kendall tau %.4f on %d held-out architectures (train %.1fs)", seed, res.KendallTau, res.Test, res.TrainSeconds)
+		if n := len(res.Report.AuxLosses); n > 0 {
+			fmt.Fprintf(stdout, ", L_hyper %.3f → %.3f", res.Report.AuxLosses[0], res.Report.AuxLosses[n-1])
+		}
+		fmt.Fprintln(stdout)
 		taus = append(taus, res.KendallTau)
 	}
 	m, sd := cli.MeanStd(taus)

@@ -56,6 +56,17 @@ func TestDemoEndToEnd(t *testing.T) {
 	assert.Contains(t, out.String(), `"test_size":540`)
 }
 
+// TestHyperNASEndToEnd trains with the hypernetwork auxiliary task on the
+// demo labels: the space's Primitives declaration is all it needs.
+func TestHyperNASEndToEnd(t *testing.T) {
+	t.Setenv(searchspace.DataEnv, "") // the built-in images
+	path := filepath.Join(t.TempDir(), "demo.csv")
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-demo", path, "-model", "hypernas", "-train", "40", "-seeds", "0", "-epochs", "3", "-json"}, &out, &errOut), errOut.String())
+	assert.Contains(t, out.String(), "L_hyper")
+	assert.Contains(t, out.String(), `"model":"hypernas"`)
+}
+
 // TestBadCSV checks that a problem in the user's CSV reaches the user with
 // the file, the line and what is wrong, and that a byte-order mark before
 // the header is no problem.
@@ -116,7 +127,9 @@ func TestRefusals(t *testing.T) {
 		{[]string{"-train", "1"}, "-train 1: must be at least 2"},
 		{[]string{"-seeds", ""}, `-seeds "": no seeds`},
 		{[]string{"-seeds", "x"}, `-seeds "x"`},
-		{[]string{"-model", "hypernas"}, `-model "hypernas": unknown model (known: hypernas-p, np)`},
+		{[]string{"-model", "hypernas-x"}, `-model "hypernas-x": unknown model (known: hypernas-p, hypernas, np)`},
+		{[]string{"-aux", "fashion"}, "-aux applies only to -model hypernas, not hypernas-p"},
+		{[]string{"-model", "hypernas", "-aux", "mnist"}, `-aux "mnist": unknown auxiliary dataset`},
 		{[]string{"-metric", ""}, `-metric "": name the label column`},
 		{[]string{"-demo", filepath.Join(dir, "no", "demo.csv")}, "-csv and -demo"},
 		{[]string{"extra"}, "unexpected arguments"},

@@ -208,3 +208,26 @@ func (s ChainSpace) All() iter.Seq2[int, searchspace.Arch] {
 }
 
 var _ searchspace.Enumerable = ChainSpace{}
+
+// Primitives declares what each node type computes
+// (searchspace.Computable), which is all the hypernetwork auxiliary task
+// (-model hypernas) needs to build this space's target network: a block
+// is a convolution (ReLU first) of its kernel, the features give its width
+// (widths[W]/64, declared relative to the 32-channel block, so 16, 32 and
+// 64 channels are ½, 1 and 2 times the target network's base width) and
+// its stride (stride − 1, so Offset 1).
+func (ChainSpace) Primitives() searchspace.Primitives {
+	return searchspace.Primitives{
+		Ops: []searchspace.Primitive{
+			{Kind: searchspace.Input},
+			{Kind: searchspace.Output},
+			{Kind: searchspace.Conv, Kernel: 1},
+			{Kind: searchspace.Conv, Kernel: 3},
+			{Kind: searchspace.Conv, Kernel: 5},
+		},
+		Width:  searchspace.FeatureMap{Index: 0, Scale: 2, Max: 2},
+		Stride: searchspace.FeatureMap{Index: 1, Offset: 1, Scale: 1},
+	}
+}
+
+var _ searchspace.Computable = ChainSpace{}

@@ -3,14 +3,15 @@ package hypernet
 import (
 	"testing"
 
-	"github.com/hypernas/go-hypernas/internal/stepbench"
-
 	"github.com/hypernas/go-hypernas/hypernas"
 	"github.com/hypernas/go-hypernas/internal/fixture"
-
+	"github.com/hypernas/go-hypernas/internal/stepbench"
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/autoformer"
+	"github.com/hypernas/go-hypernas/searchspace/darts"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench101"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
+	"github.com/hypernas/go-hypernas/searchspace/transnas101"
 )
 
 // BenchmarkJointStepNB201 measures one joint training step (pack, forward,
@@ -23,6 +24,28 @@ func BenchmarkJointStepNB201(b *testing.B) { benchJointStep(b, nasbench201.New()
 // BenchmarkJointStepNB101 is BenchmarkJointStepNB201 for NB101 cells,
 // whose target network is wired per architecture.
 func BenchmarkJointStepNB101(b *testing.B) { benchJointStep(b, nasbench101.New()) }
+
+// BenchmarkJointStepDARTS is BenchmarkJointStepNB201 for DARTS genotypes
+// (8-cell networks).
+func BenchmarkJointStepDARTS(b *testing.B) {
+	space, err := darts.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchJointStep(b, space)
+}
+
+// BenchmarkJointStepTNBMicro is BenchmarkJointStepNB201 for
+// TransNAS-Bench-101 micro cells.
+func BenchmarkJointStepTNBMicro(b *testing.B) { benchJointStep(b, transnas101.NewMicro()) }
+
+// BenchmarkJointStepTNBMacro is BenchmarkJointStepNB201 for
+// TransNAS-Bench-101 macro skeletons (8–12 residual blocks).
+func BenchmarkJointStepTNBMacro(b *testing.B) { benchJointStep(b, transnas101.NewMacro()) }
+
+// BenchmarkJointStepAutoFormer is BenchmarkJointStepNB201 for
+// AutoFormer-Tiny ViTs (12–14 layers).
+func BenchmarkJointStepAutoFormer(b *testing.B) { benchJointStep(b, autoformer.NewTiny()) }
 
 func benchJointStep(b *testing.B, space searchspace.SearchSpace) {
 	archs := fixture.SampleArchs(space, 78, 1)

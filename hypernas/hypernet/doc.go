@@ -11,7 +11,13 @@
 //	task, err := hypernet.New(nasbench201.New(), images)
 //	p, err := hypernas.NewPredictor(space, hypernas.WithAux(task), hypernas.WithWeighting(hypernas.AdaptiveWeights(1.5)))
 //
-// Target networks exist for NAS-Bench-201 and NAS-Bench-101; Config (set
-// with the With… options) sizes the proxy. GeneratedWeights returns the
-// weights the trained hypernetwork generates for an architecture.
+// The target network of any space is built from the space's declaration
+// of what its node types compute (searchspace.Computable; every built-in
+// space declares it): each architecture's own unit graphs, wired per
+// architecture, a node's input the sum of its predecessors, its output its
+// primitive (convolutions, pooling, identity, zero, residual blocks,
+// attention, MLPs) with weights generated from its embedding by one
+// hypernetwork head per weight shape. Config (set with the With… options)
+// sizes the proxy. GeneratedWeights returns the weights the trained
+// hypernetwork generates for an architecture.
 package hypernet

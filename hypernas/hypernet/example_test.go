@@ -9,6 +9,7 @@ import (
 	"github.com/hypernas/go-hypernas/hypernas/auxdata"
 	"github.com/hypernas/go-hypernas/hypernas/hypernet"
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/darts"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
 )
 
@@ -54,4 +55,22 @@ func ExampleNew() {
 	// Output:
 	// epochs with an image loss: 2
 	// first generated op: unit 0 node 1 nor_conv_3x3, 576 values
+}
+
+// The hypernetwork's heads follow from a space's declaration of what its
+// operations compute: one per weight shape.
+func ExampleTask_Heads() {
+	images := &auxdata.Dataset{N: 2, Channels: 3, Height: 8, Width: 8, Classes: 10,
+		Pixels: make([]byte, 2*3*8*8), Labels: []byte{0, 1}}
+	space, err := darts.New()
+	if err != nil {
+		panic(err)
+	}
+	task, err := hypernet.New(space, images)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(task.Heads())
+	// Output:
+	// [conv1x1 sep3x3 sep5x5]
 }

@@ -7,11 +7,10 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/hypernas/go-hypernas/hypernas"
-	"github.com/hypernas/go-hypernas/internal/gx"
-
 	"github.com/hypernas/go-hypernas/encoding"
+	"github.com/hypernas/go-hypernas/hypernas"
 	"github.com/hypernas/go-hypernas/hypernas/auxdata"
+	"github.com/hypernas/go-hypernas/internal/gx"
 	"github.com/hypernas/go-hypernas/searchspace"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -19,21 +18,28 @@ import (
 
 // Config is the shape of the hypernetwork and of the target network,
 // the narrow, low-resolution proxy of the evaluated network that the
-// generated weights are loaded into (the shared hypernetwork of HyperNAS, Lv et al., CVPR 2026;
-// the paper does not say how large the target network is: the proxy is a
-// choice of this library).
+// generated weights are loaded into (the shared hypernetwork of HyperNAS,
+// Lv et al., CVPR 2026; the paper does not say how large the target
+// network is: the proxy is a choice of this library).
 type Config struct {
-	// Channels is the width of every layer of the target network (the
-	// evaluated NB201 network has 16, 32, 64 by stage, NB101's 128, 256,
-	// 512 by stack; the proxy keeps one width so that each hypernetwork
-	// head has one output size).
+	// Channels is the width of the target network's stem, and of every
+	// layer of a space whose nodes carry no width (the evaluated NB201
+	// network has 16, 32, 64 by stage, NB101's 128, 256, 512 by stack; the
+	// proxy keeps one width so that each hypernetwork head has one output
+	// size). A space that declares a Width feature scales it per node.
 	Channels int
+	// MaxChannels caps the width of any layer (0: twice Channels): the
+	// hypernetwork generates every weight for the widest layer, and a
+	// narrower one uses its first channels.
+	MaxChannels int
 	// ImageSize is the side of the (square) auxiliary images after area
-	// down-scaling; a multiple of 4, since two reductions halve it.
+	// down-scaling, a multiple of 4.
 	ImageSize int
-	// CellsPerStage is the number of cells per stage (NB101: per stack) of
-	// the target network, at most the evaluated network's (NB201 5, NB101
-	// 3); the proxy uses the first ones of each stage of the encoding.
+	// CellsPerStage is how many units of each run of identical
+	// consecutive units the target network runs (the cells of an NB201
+	// stage or of an NB101 stack, a DARTS network's normal cells between
+	// its reductions): the proxy's depth. A larger value than any run runs
+	// every unit.
 	CellsPerStage int
 	// ImagesPerArch is the number of auxiliary images each architecture of
 	// a training batch classifies per step.
@@ -42,24 +48,45 @@ type Config struct {
 	Hidden int
 	// MaxImages limits the auxiliary set to its first images (0: all).
 	MaxImages int
+	// PatchSize is the patch side of the stem of a space with attention
+	// (a ViT's patch embedding); ImageSize must be a multiple of it.
+	PatchSize int
+	// HeadDim is the width of one attention head of the proxy.
+	HeadDim int
+	// OpNorm RMS-normalises the output of every convolution (and residual
+	// block) per image, where the evaluated networks have batch
+	// normalisation after their convolutions (ReLU-conv-BN); without it
+	// only each unit's output is normalised.
+	OpNorm bool
 }
 
 // DefaultConfig is the proxy used when no Option is given: cheap
 // enough to add a small fraction to a training step on two CPU cores.
 func DefaultConfig() Config {
-	return Config{Channels: 8, ImageSize: 8, CellsPerStage: 1, ImagesPerArch: 2, Hidden: 32}
+	return Config{Channels: 8, ImageSize: 8, CellsPerStage: 1, ImagesPerArch: 2, Hidden: 32, PatchSize: 2, HeadDim: 2}
+}
+
+func (h Config) maxChannels() int {
+	if h.MaxChannels > 0 {
+		return h.MaxChannels
+	}
+	return 2 * h.Channels
 }
 
 // Option sets one field of a Config.
 type Option func(*Config)
 
-// WithTargetChannels sets the target network's width.
+// WithTargetChannels sets the target network's width (Config.Channels).
 func WithTargetChannels(c int) Option { return func(h *Config) { h.Channels = c } }
+
+// WithMaxChannels caps the width of any layer of the target network.
+func WithMaxChannels(c int) Option { return func(h *Config) { h.MaxChannels = c } }
 
 // WithImageSize sets the side of the auxiliary images.
 func WithImageSize(s int) Option { return func(h *Config) { h.ImageSize = s } }
 
-// WithCellsPerStage sets the target network's cells per stage.
+// WithCellsPerStage sets how many units of each run of identical units
+// the target network runs (Config.CellsPerStage).
 func WithCellsPerStage(n int) Option { return func(h *Config) { h.CellsPerStage = n } }
 
 // WithImagesPerArch sets the images each architecture classifies per step.
@@ -71,7 +98,16 @@ func WithHidden(n int) Option { return func(h *Config) { h.Hidden = n } }
 // WithMaxImages limits the auxiliary set to its first n images (0: all).
 func WithMaxImages(n int) Option { return func(h *Config) { h.MaxImages = n } }
 
-func (h Config) validate(maxCells int) error {
+// WithPatchSize sets the patch side of a ViT proxy's stem.
+func WithPatchSize(n int) Option { return func(h *Config) { h.PatchSize = n } }
+
+// WithHeadDim sets the width of one attention head of a ViT proxy.
+func WithHeadDim(n int) Option { return func(h *Config) { h.HeadDim = n } }
+
+// WithOpNorm sets Config.OpNorm.
+func WithOpNorm(on bool) Option { return func(h *Config) { h.OpNorm = on } }
+
+func (h Config) validate() error {
 	var bad []string
 	check := func(ok bool, msg string, args ...any) {
 		if !ok {
@@ -79,11 +115,14 @@ func (h Config) validate(maxCells int) error {
 		}
 	}
 	check(h.Channels >= 1, "target channels %d < 1", h.Channels)
+	check(h.MaxChannels == 0 || h.MaxChannels >= h.Channels, "max channels %d below the target channels %d (0: twice them)", h.MaxChannels, h.Channels)
 	check(h.ImageSize >= 4 && h.ImageSize%4 == 0, "image size %d is not a positive multiple of 4", h.ImageSize)
-	check(h.CellsPerStage >= 1 && h.CellsPerStage <= maxCells, "cells per stage %d not in 1…%d", h.CellsPerStage, maxCells)
+	check(h.CellsPerStage >= 1, "cells per stage %d < 1", h.CellsPerStage)
 	check(h.ImagesPerArch >= 1, "images per architecture %d < 1", h.ImagesPerArch)
 	check(h.Hidden >= 1, "hypernetwork hidden width %d < 1", h.Hidden)
 	check(h.MaxImages >= 0, "max images %d < 0", h.MaxImages)
+	check(h.PatchSize >= 1, "patch size %d < 1", h.PatchSize)
+	check(h.HeadDim >= 1, "attention head width %d < 1", h.HeadDim)
 	if len(bad) > 0 {
 		return fmt.Errorf("%w: %s", hypernas.ErrBadOption, strings.Join(bad, "; "))
 	}
@@ -102,12 +141,15 @@ var ErrNoHypernetwork = errors.New("hypernas: the predictor has no hypernetwork 
 type Task struct {
 	cfg    Config
 	images *auxdata.Images
-	target targetSpec
+	space  searchspace.SearchSpace
+	px     *proxy
 }
 
 // New prepares the auxiliary task for a space on an image dataset
-// (scaled to the configured size and normalised once, here). Supported
-// spaces: NAS-Bench-201 and NAS-Bench-101.
+// (scaled to the configured size and normalised once, here). The space
+// must declare what its operations compute (searchspace.Computable): the
+// target network is built from that declaration, each architecture's own
+// graph wired per architecture.
 func New(space searchspace.SearchSpace, data *auxdata.Dataset, opts ...Option) (*Task, error) {
 	cfg := DefaultConfig()
 	for _, f := range opts {
@@ -116,18 +158,17 @@ func New(space searchspace.SearchSpace, data *auxdata.Dataset, opts ...Option) (
 	if space == nil || data == nil {
 		return nil, fmt.Errorf("%w: hypernet.New needs a space and a dataset", hypernas.ErrBadOption)
 	}
-	spec, err := targetFor(space)
-	if err != nil {
+	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	if err := cfg.validate(spec.maxCellsPerStage()); err != nil {
-		return nil, err
+	px, err := newProxy(space, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: hypernet: no target network for space %s: %w", hypernas.ErrBadOption, space.Name(), err)
 	}
 	if side := max(data.Height, data.Width); cfg.ImageSize > side {
 		return nil, fmt.Errorf("%w: image size %d is larger than the dataset's %d", hypernas.ErrBadOption, cfg.ImageSize, side)
 	}
 	if cfg.MaxImages > 0 {
-		var err error
 		if data, err = data.Head(cfg.MaxImages); err != nil {
 			return nil, err
 		}
@@ -136,45 +177,107 @@ func New(space searchspace.SearchSpace, data *auxdata.Dataset, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
-	return &Task{cfg: cfg, images: im, target: spec}, nil
+	return &Task{cfg: cfg, images: im, space: space, px: px}, nil
 }
 
 // Name implements AuxTask.
 func (t *Task) Name() string { return "hyper" }
 
-// Config returns the task's configuration.
-func (t *Task) Config() Config { return t.cfg }
+// Config returns the task's configuration (the zero Config for a nil Task).
+func (t *Task) Config() Config {
+	if t == nil {
+		return Config{}
+	}
+	return t.cfg
+}
 
-// Images returns the prepared auxiliary images.
-func (t *Task) Images() *auxdata.Images { return t.images }
+// Images returns the prepared auxiliary images (nil for a nil Task).
+func (t *Task) Images() *auxdata.Images {
+	if t == nil {
+		return nil
+	}
+	return t.images
+}
+
+// Heads lists the names of the hypernetwork's heads, one per weight shape
+// of the space's declaration: "conv3x3", "sep5x5", "res3x3", "attention",
+// "mlp", "proj1x1" (NAS-Bench-101's input projections) ...
+func (t *Task) Heads() []string {
+	if t == nil {
+		return nil
+	}
+	var names []string
+	for _, h := range t.px.heads {
+		names = append(names, h.name)
+	}
+	return names
+}
 
 // initHyper creates the hypernetwork's and the target network's parameters
 // (if absent). A head computes w = b + W·t from the shared hidden layer t:
-// b starts as an ordinary He-uniform convolution, so that at the start
-// every architecture gets a working network, and W starts small, so that
-// the architecture-dependent part grows as training finds it useful.
+// b starts as an ordinary He-uniform initialisation of every weight matrix
+// it generates, so that at the start every architecture gets a working
+// network, and W starts small, so that the architecture-dependent part
+// grows as training finds it useful.
 func (t *Task) initHyper(p *encoding.Params, hidden, inChannels, classes int, rng *rand.Rand) error {
-	c := t.cfg
+	c, px := t.cfg, t.px
 	if _, err := p.Init("hyper/w", tensor.Shape{hidden, c.Hidden}, rng, 0); err != nil {
 		return err
 	}
 	if _, err := p.Init("hyper/b", tensor.Shape{1, c.Hidden}, rng, -1); err != nil {
 		return err
 	}
-	for _, h := range t.target.heads() {
-		size := h.k * h.k * c.Channels * c.Channels
-		he := math.Sqrt(6 / float64(h.k*h.k*c.Channels))
-		if _, err := p.Init("hyper/"+h.name+"/w", tensor.Shape{c.Hidden, size}, rng, 0.5*he/math.Sqrt(float64(c.Hidden))); err != nil {
-			return err
+	for _, h := range px.heads {
+		he := func(s seg) float64 { return math.Sqrt(6 / float64(s.fanIn)) }
+		if len(h.segs) == 1 {
+			if _, err := p.Init("hyper/"+h.name+"/w", tensor.Shape{c.Hidden, h.size}, rng, 0.5*he(h.segs[0])/math.Sqrt(float64(c.Hidden))); err != nil {
+				return err
+			}
+			if _, err := p.Init("hyper/"+h.name+"/b", tensor.Shape{1, h.size}, rng, he(h.segs[0])); err != nil {
+				return err
+			}
+			continue
 		}
-		if _, err := p.Init("hyper/"+h.name+"/b", tensor.Shape{1, size}, rng, he); err != nil {
-			return err
+		// Several matrices: uniform in [-1, 1], then each matrix's
+		// columns scaled by its own fan-in (a new parameter only).
+		for _, part := range []struct {
+			name  string
+			rows  int
+			scale func(seg) float64
+		}{{"w", c.Hidden, func(s seg) float64 { return 0.5 * he(s) / math.Sqrt(float64(c.Hidden)) }}, {"b", 1, he}} {
+			name := "hyper/" + h.name + "/" + part.name
+			fresh := p.Get(name) == nil
+			v, err := p.Init(name, tensor.Shape{part.rows, h.size}, rng, 1)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				continue
+			}
+			vals := gx.ToFloat64s(v.Data())
+			for r := 0; r < part.rows; r++ {
+				for i, s := range h.segs {
+					o := h.offset(i)
+					for j := o; j < o+s.n; j++ {
+						vals[r*h.size+j] *= part.scale(s)
+					}
+				}
+			}
+			if err := gx.SetFloat64s(v, vals); err != nil {
+				return err
+			}
 		}
 	}
-	if _, err := p.Init("target/stem", tensor.Shape{9 * inChannels, c.Channels}, rng, math.Sqrt(6/float64(9*inChannels))); err != nil {
+	k, _, side := px.stem(c)
+	if _, err := p.Init("target/stem", tensor.Shape{k * k * inChannels, c.Channels}, rng, math.Sqrt(6/float64(k*k*inChannels))); err != nil {
 		return err
 	}
-	if _, err := p.Init("target/cls/w", tensor.Shape{c.Channels, classes}, rng, 0); err != nil {
+	if px.vit {
+		if _, err := p.Init("target/pos", tensor.Shape{1, side * side * c.Channels}, rng, 0.1); err != nil {
+			return err
+		}
+	}
+	if _, err := p.Init("target/cls/w", tensor.Shape{px.Cmax, classes}, rng, 0); err != nil {
 		return err
 	}
 	_, err := p.Init("target/cls/b", tensor.Shape{1, classes}, rng, -1)
@@ -187,7 +290,7 @@ type hyperNet struct {
 	hw, hb []*G.Node // per head
 }
 
-func newHyperNet(g *G.ExprGraph, p *encoding.Params, heads []hyperHead, learn *G.Nodes) (h *hyperNet, err error) {
+func newHyperNet(g *G.ExprGraph, p *encoding.Params, heads []headSpec, learn *G.Nodes) (h *hyperNet, err error) {
 	param := func(name string) *G.Node {
 		n, e := p.Node(g, name)
 		if e != nil && err == nil {
@@ -220,8 +323,9 @@ func (h *hyperNet) hidden(emb *G.Node) (*G.Node, error) {
 }
 
 // apply maps node embeddings emb (R, H) to generated weights, one (R,
-// size) matrix per head: w = b_head + W_head·ReLU(W·emb + b). Training uses
-// hyperGen instead, which computes only the weights that are used.
+// size) matrix per head: w = b_head + W_head·ReLU(W·emb + b). Training
+// generates inside the target network instead, only the weights that are
+// used.
 func (h *hyperNet) apply(emb *G.Node) (heads []*G.Node, err error) {
 	x, err := h.hidden(emb)
 	if err != nil {
@@ -240,80 +344,56 @@ func (h *hyperNet) apply(emb *G.Node) (heads []*G.Node, err error) {
 	return heads, nil
 }
 
+// allEmbeddings concatenates the node embeddings of every unit: (B, U·N, H).
+func allEmbeddings(enc *encoding.Encoder) (*G.Node, error) {
+	if len(enc.NodeEmb) == 1 {
+		return enc.NodeEmb[0], nil
+	}
+	return G.Concat(1, enc.NodeEmb...)
+}
+
 // Build implements AuxTask: hypernetwork → target network → cross-entropy
 // on B·ImagesPerArch images per step, every architecture of the batch
 // classifying images of its own.
 func (t *Task) Build(g *G.ExprGraph, enc *encoding.Encoder, params *encoding.Params, rng *rand.Rand) (_ hypernas.AuxGraph, err error) {
 	defer gx.Recover(&err, "hypernet", "building the hypernetwork")
-	if err := t.target.check(enc.Shape); err != nil {
+	if t == nil || t.px == nil || g == nil || enc == nil || params == nil || rng == nil {
+		return nil, fmt.Errorf("%w: hypernet: Build needs a task made by New, a graph, an encoder, parameters and a random source", hypernas.ErrBadOption)
+	}
+	want, err := encoding.ShapeOf(t.space, true)
+	if err != nil {
 		return nil, err
+	}
+	if enc.Shape != want {
+		return nil, fmt.Errorf("%w: the hypernetwork of %s reads the global encoding (%d units of %d nodes, %d node types), the predictor's encoder has %+v",
+			hypernas.ErrBadOption, t.space.Name(), want.Units, want.Nodes, want.Vocab, enc.Shape)
 	}
 	if err := t.initHyper(params, enc.Hidden, t.images.Channels, t.images.Classes, rng); err != nil {
 		return nil, err
 	}
-	c, dt := t.cfg, params.DType()
-	B, P, S, Cin, N := enc.Batch, c.ImagesPerArch, c.ImageSize, t.images.Channels, enc.Nodes
-	units := t.target.units(c.CellsPerStage)
+	c, dt, px := t.cfg, params.DType(), t.px
+	B, P, Cin, N, U := enc.Batch, c.ImagesPerArch, t.images.Channels, enc.Nodes, enc.Units
+	k, stride, side := px.stem(c)
 	it, err := t.images.Iterator(rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
 	if err != nil {
 		return nil, err
 	}
-	hg := &hyperGraph{task: t, units: units, B: B, it: it,
-		pixels: make([]float32, B*P*t.images.ImageLen()), labels: make([]int, B*P),
-		codeBuf: make([]float64, B*N), colBuf: make([]float64, B*P*S*S*9*Cin),
-		oneHot: make([]float64, B*P*t.images.Classes)}
-	// Per unit the target network uses: the hypernetwork's hidden layer of
-	// its nodes (B, N, hidden) and their op codes; the heads are applied per
-	// op (hyperGen) by the target network's builder.
-	hn, err := newHyperNet(g, params, t.target.heads(), &hg.learnables)
+	st := &targetState{px: px, B: B, P: P, stem: geo{side, c.Channels}, units: U, nodes: N, embed: enc.Hidden, hidden: c.Hidden}
+	hg := &hyperGraph{task: t, st: st, B: B, it: it, k: k, stride: stride,
+		planner: planner{px: px, P: P, nodes: N, stem: st.stem, cells: c.CellsPerStage},
+		pixels:  make([]float32, B*P*t.images.ImageLen()), labels: make([]int, B*P),
+		colBuf: make([]float64, B*P*side*side*k*k*Cin), oneHot: make([]float64, B*P*t.images.Classes)}
+	hn, err := newHyperNet(g, params, px.heads, &hg.learnables)
 	if err != nil {
 		return nil, err
 	}
-	tn := targetNet{hn: hn, spec: t.target, cells: c.CellsPerStage}
-	wired, _ := t.target.(wiredTarget)
-	if wired != nil {
-		hg.wired = wired
-		hg.adjBuf, hg.flagBuf = make([]float64, B*wired.adjRows(N)*N), make([]float64, B*N)
-	}
-	for i, u := range units {
-		emb, err := G.Reshape(enc.NodeEmb[u], tensor.Shape{B * N, enc.Hidden})
-		if err != nil {
-			return nil, err
-		}
-		hid, err := hn.hidden(emb)
-		if err != nil {
-			return nil, err
-		}
-		if hid, err = G.Reshape(hid, tensor.Shape{B, N, c.Hidden}); err != nil {
-			return nil, err
-		}
-		codes, err := encoding.NewInput(g, dt, fmt.Sprintf("hyper_codes%d", i), B, N)
-		if err != nil {
-			return nil, err
-		}
-		hg.codes = append(hg.codes, codes)
-		tn.hidden, tn.codes = append(tn.hidden, hid), append(tn.codes, codes.Node)
-		if wired != nil {
-			// The unit's wiring, per architecture (see wiredTarget).
-			adj, err := encoding.NewInput(g, dt, fmt.Sprintf("hyper_adj%d", i), B, wired.adjRows(N), N)
-			if err != nil {
-				return nil, err
-			}
-			flags, err := encoding.NewInput(g, dt, fmt.Sprintf("hyper_proj%d", i), B, N)
-			if err != nil {
-				return nil, err
-			}
-			hg.adj, hg.flags = append(hg.adj, adj), append(hg.flags, flags)
-			tn.adj, tn.flags = append(tn.adj, adj.Node), append(tn.flags, flags.Node)
-		}
-	}
-	if hg.stemCol, err = encoding.NewInput(g, dt, "target_stem_col", B*P*S*S, 9*Cin); err != nil {
+	if hg.stemCol, err = encoding.NewInput(g, dt, "target_stem_col", B*P*side*side, k*k*Cin); err != nil {
 		return nil, err
 	}
 	if hg.target, err = encoding.NewInput(g, dt, "target_labels", B*P, t.images.Classes); err != nil {
 		return nil, err
 	}
-	target := func(name string) *G.Node {
+	param := func(name string) *G.Node {
 		n, e := params.Node(g, name)
 		if e != nil && err == nil {
 			err = e
@@ -321,32 +401,44 @@ func (t *Task) Build(g *G.ExprGraph, enc *encoding.Encoder, params *encoding.Par
 		hg.learnables = append(hg.learnables, n)
 		return n
 	}
-	stem, clsW, clsB := target("target/stem"), target("target/cls/w"), target("target/cls/b")
+	stem, clsW, clsB := param("target/stem"), param("target/cls/w"), param("target/cls/b")
+	var pos *G.Node
+	if px.vit {
+		pos = param("target/pos")
+	}
 	if err != nil {
 		return nil, err
 	}
-	// Stem: an ordinary 3×3 convolution of the input images (patches
-	// extracted at Bind), shared by all architectures.
+	// Stem: a 3×3 convolution (a ViT: a patch embedding plus learned
+	// position embeddings) of the input images, patches extracted at Bind,
+	// shared by all architectures.
 	x, err := G.Mul(hg.stemCol.Node, stem)
 	if err != nil {
 		return nil, err
 	}
-	if x, err = G.Reshape(x, tensor.Shape{B, P * S * S, c.Channels}); err != nil {
+	if pos != nil {
+		if x, err = G.Reshape(x, tensor.Shape{B * P, side * side * c.Channels}); err != nil {
+			return nil, err
+		}
+		if x, err = G.BroadcastAdd(x, pos, nil, []byte{0}); err != nil {
+			return nil, err
+		}
+	}
+	if x, err = G.Reshape(x, tensor.Shape{B, P * side * side, c.Channels}); err != nil {
 		return nil, err
 	}
-	geo := imgGeom{P: P, S: S, C: c.Channels}
-	if x, geo, err = t.target.build(tn, x, geo); err != nil {
-		return nil, err
+	// The target network reads every unit's node embeddings and applies
+	// the hypernetwork (its shared hidden layer, then the heads) to the
+	// nodes that need weights.
+	in := append(G.Nodes{x}, enc.NodeEmb...)
+	in = append(in, hn.w, hn.b)
+	for i := range hn.hw {
+		in = append(in, hn.hw[i], hn.hb[i])
 	}
-	// Classifier: ReLU, global average pooling, a linear layer; mean
-	// cross-entropy over the B·P images.
-	if x, err = G.Rectify(x); err != nil {
-		return nil, err
-	}
-	if x, err = G.Reshape(x, tensor.Shape{B * P, geo.S * geo.S, geo.C}); err != nil {
-		return nil, err
-	}
-	if x, err = G.Mean(x, 1); err != nil {
+	// The target network: ReLU and global average pooling of its last
+	// unit come out, a linear classifier and the mean cross-entropy over
+	// the B·P images follow.
+	if x, err = G.ApplyOp(targetOp{kind: kForward, st: st}, in...); err != nil {
 		return nil, err
 	}
 	if x, err = G.Mul(x, clsW); err != nil {
@@ -373,71 +465,43 @@ func (t *Task) Build(g *G.ExprGraph, enc *encoding.Encoder, params *encoding.Par
 // hyperGraph is a Task built into one training graph.
 type hyperGraph struct {
 	task       *Task
-	units      []int
+	st         *targetState
+	planner    planner
 	B          int
+	k, stride  int // the stem's window
 	loss       *G.Node
 	learnables G.Nodes
-	codes      []*encoding.Input // per unit
 	stemCol    *encoding.Input
-	// For a wiredTarget: its per-unit adjacency and projection flags.
-	wired           wiredTarget
-	adj, flags      []*encoding.Input
-	adjBuf, flagBuf []float64
-	target          *encoding.Input
-	it              *auxdata.Iterator
-	pixels          []float32
-	labels          []int
-	codeBuf, colBuf []float64
-	oneHot          []float64
+	target     *encoding.Input
+	it         *auxdata.Iterator
+	pixels     []float32
+	labels     []int
+	colBuf     []float64
+	oneHot     []float64
 }
 
 func (h *hyperGraph) Loss() *G.Node       { return h.loss }
 func (h *hyperGraph) Learnables() G.Nodes { return h.learnables }
 
-// Bind sets the op types (and, for a wired target, the wiring) of the
-// batch's architectures and draws the next B·P images.
+// Bind reads the batch's architectures into their target networks and
+// draws the next B·P images.
 func (h *hyperGraph) Bind(step int, seqs []searchspace.Sequence) error {
 	if len(seqs) != h.B {
 		return fmt.Errorf("hypernas: %d architectures for a hypernetwork graph of batch %d", len(seqs), h.B)
 	}
-	N := len(h.codeBuf) / h.B
-	for i, u := range h.units {
-		for b, seq := range seqs {
-			if u >= len(seq) {
-				return fmt.Errorf("hypernas: architecture %d has %d units, the target network reads unit %d", b, len(seq), u)
-			}
-			row := h.codeBuf[b*N : (b+1)*N]
-			for n := range row {
-				row[n] = -1 // padding: no op
-				if n < len(seq[u].Ops) {
-					row[n] = float64(seq[u].Ops[n])
-				}
-			}
-		}
-		if err := h.codes[i].Set(h.codeBuf); err != nil {
-			return err
-		}
-		if h.wired == nil {
-			continue
-		}
-		A := len(h.adjBuf) / h.B
-		for b, seq := range seqs {
-			if err := h.wired.wire(seq[u], N, h.adjBuf[b*A:(b+1)*A], h.flagBuf[b*N:(b+1)*N]); err != nil {
-				return fmt.Errorf("hypernas: architecture %d, unit %d: %w", b, u, err)
-			}
-		}
-		if err := h.adj[i].Set(h.adjBuf); err != nil {
-			return err
-		}
-		if err := h.flags[i].Set(h.flagBuf); err != nil {
-			return err
+	plans := make([]*archPlan, len(seqs))
+	for b, seq := range seqs {
+		var err error
+		if plans[b], err = h.planner.plan(seq); err != nil {
+			return fmt.Errorf("hypernas: architecture %d: %w", b, err)
 		}
 	}
+	h.st.setPlans(plans)
 	if err := h.it.Next(h.pixels, h.labels); err != nil {
 		return err
 	}
 	im := h.task.images
-	stemPatches(h.pixels, h.colBuf, len(h.labels), im.Size, im.Channels)
+	stemPatches(h.pixels, h.colBuf, len(h.labels), im.Size, im.Channels, h.k, h.stride)
 	clear(h.oneHot)
 	for i, l := range h.labels {
 		h.oneHot[i*im.Classes+l] = 1
@@ -448,19 +512,24 @@ func (h *hyperGraph) Bind(step int, seqs []searchspace.Sequence) error {
 	return h.target.Set(h.oneHot)
 }
 
-// stemPatches writes the 3×3, padding 1 patch matrix (n·S·S, 9·C) of n HWC
-// images.
-func stemPatches(px []float32, col []float64, n, S, C int) {
-	K := 9 * C
+// stemPatches writes the patch matrix (n·S'·S', k·k·C) of n HWC images of
+// side S: a k × k window of stride 1 padded by k/2 (a convolution that
+// keeps the side), or of stride k without padding (a patch embedding).
+func stemPatches(px []float32, col []float64, n, S, C, k, stride int) {
+	pad := 0
+	if stride == 1 {
+		pad = k / 2
+	}
+	so, K := S/stride, k*k*C
 	for p := 0; p < n; p++ {
 		img := px[p*S*S*C : (p+1)*S*S*C]
-		for y := 0; y < S; y++ {
-			for x := 0; x < S; x++ {
-				row := col[((p*S+y)*S+x)*K : ((p*S+y)*S+x+1)*K]
-				for dy := -1; dy <= 1; dy++ {
-					for dx := -1; dx <= 1; dx++ {
-						seg := row[((dy+1)*3+dx+1)*C : ((dy+1)*3+dx+2)*C]
-						yy, xx := y+dy, x+dx
+		for y := 0; y < so; y++ {
+			for x := 0; x < so; x++ {
+				row := col[((p*so+y)*so+x)*K : ((p*so+y)*so+x+1)*K]
+				for dy := 0; dy < k; dy++ {
+					for dx := 0; dx < k; dx++ {
+						seg := row[(dy*k+dx)*C : (dy*k+dx+1)*C]
+						yy, xx := y*stride+dy-pad, x*stride+dx-pad
 						if yy < 0 || yy >= S || xx < 0 || xx >= S {
 							clear(seg)
 							continue
@@ -475,28 +544,39 @@ func stemPatches(px []float32, col []float64, n, S, C int) {
 	}
 }
 
-// GeneratedWeight is the convolution weight the hypernetwork generates for
-// one op of an architecture.
+// GeneratedWeight is the weight the hypernetwork generates for one node of
+// an architecture.
 type GeneratedWeight struct {
 	Unit, Node int
 	Op         string // the node's op type
-	// Head is the hypernetwork head that generated it: "conv1x1" or
-	// "conv3x3" for the node's own convolution, "proj1x1" (NB101) for the
-	// 1×1 projection of the cell's input into the node.
+	// Head is the hypernetwork head that generated it (see Task.Heads):
+	// "conv1x1", "conv3x3" … for a node's own convolution, "proj1x1"
+	// (NB101) for the 1×1 projection of the cell's input into the node.
 	Head string
-	K    int // kernel side
-	// Values are laid out (K, K, C_in, C_out): index ((dy·K+dx)·C_in+c_in)·C_out+c_out.
+	K    int // kernel side (0 for attention and MLP heads)
+	// Values is the head's whole output, laid out for the target
+	// network's widest layer, C channels (Config.Channels, or for a space
+	// that declares widths up to Config's MaxChannels; a narrower layer
+	// uses the leading channels):
+	// convolution heads (K, K, C_in, C_out), index ((dy·K+dx)·C+c_in)·C+c_out;
+	// separable ones a depthwise (K, K, C) then a pointwise (C, C);
+	// residual blocks two (K, K, C, C) then a shortcut (C, C); attention
+	// the (C, 3·heads·dim) q, k, v matrix then the (heads·dim, C) output;
+	// MLPs (C, hidden) then (hidden, C).
 	Values []float64
 }
 
 // GeneratedWeights runs the encoder and the hypernetwork of a predictor
 // trained with this task on one architecture and returns the weights of
-// every convolution of every unit of its encoding (all units, not only
-// those of the proxy), unit by unit and node by node (a node's input
-// projection before its own convolution), for use as an initialisation of
+// every parameterised node of every unit of its encoding (all units, not
+// only those of the proxy), unit by unit and node by node (a node's input
+// projection before its own weights), for use as an initialisation of
 // the target network.
 func (t *Task) GeneratedWeights(p *hypernas.Predictor, a searchspace.Arch) (out []GeneratedWeight, err error) {
 	defer gx.Recover(&err, "hypernet", "generating weights")
+	if t == nil || t.px == nil {
+		return nil, fmt.Errorf("%w: a task made by New", hypernas.ErrBadOption)
+	}
 	if p == nil {
 		return nil, fmt.Errorf("%w: nil predictor", hypernas.ErrBadOption)
 	}
@@ -517,7 +597,7 @@ func (t *Task) GeneratedWeights(p *hypernas.Predictor, a searchspace.Arch) (out 
 	if err != nil {
 		return nil, err
 	}
-	emb, err := G.Concat(1, enc.NodeEmb...)
+	emb, err := allEmbeddings(enc)
 	if err != nil {
 		return nil, err
 	}
@@ -525,8 +605,7 @@ func (t *Task) GeneratedWeights(p *hypernas.Predictor, a searchspace.Arch) (out 
 	if emb, err = G.Reshape(emb, tensor.Shape{U * N, cfg.Hidden}); err != nil {
 		return nil, err
 	}
-	heads := t.target.heads()
-	hn, err := newHyperNet(g, params, heads, nil)
+	hn, err := newHyperNet(g, params, t.px.heads, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -548,21 +627,23 @@ func (t *Task) GeneratedWeights(p *hypernas.Predictor, a searchspace.Arch) (out 
 	if err := enc.Bind(batch); err != nil {
 		return nil, err
 	}
+	_, _, side := t.px.stem(t.cfg)
+	ap, err := planner{px: t.px, P: 1, nodes: N, stem: geo{side, t.cfg.Channels}, allRun: true}.plan(seq)
+	if err != nil {
+		return nil, err
+	}
 	vm := G.NewTapeMachine(g)
 	defer vm.Close()
 	if err := vm.RunAll(); err != nil {
 		return nil, err
 	}
 	names := p.Space().OpNames()
-	for u, unit := range seq {
-		for n, op := range unit.Ops {
-			for _, hi := range t.target.uses(unit, n) {
-				all := gx.ToFloat64s(vals[hi].Data())
-				size := len(all) / (U * N)
-				row := all[(u*N+n)*size : (u*N+n+1)*size]
-				out = append(out, GeneratedWeight{Unit: u, Node: n, Op: names[op], Head: heads[hi].name, K: heads[hi].k, Values: row})
-			}
-		}
+	for _, u := range ap.uses {
+		h := t.px.heads[u.head]
+		unit, node := u.row/N, u.row%N
+		all := gx.ToFloat64s(vals[u.head].Data())
+		row := all[u.row*h.size : (u.row+1)*h.size]
+		out = append(out, GeneratedWeight{Unit: unit, Node: node, Op: names[seq[unit].Ops[node]], Head: h.name, K: h.k, Values: row})
 	}
 	return out, nil
 }

@@ -3,259 +3,215 @@ package hypernet
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
+	"runtime"
 	"testing"
 
-	"github.com/hypernas/go-hypernas/internal/datadir"
-
-	"github.com/hypernas/go-hypernas/hypernas"
-	"github.com/hypernas/go-hypernas/internal/fixture"
-	"github.com/hypernas/go-hypernas/internal/gx"
-
 	"github.com/hypernas/go-hypernas/encoding"
+	"github.com/hypernas/go-hypernas/hypernas"
 	"github.com/hypernas/go-hypernas/hypernas/auxdata"
+	"github.com/hypernas/go-hypernas/hypernas/auxdata/cifar10data"
+	"github.com/hypernas/go-hypernas/internal/fixture"
 	"github.com/hypernas/go-hypernas/internal/gradcheck"
+	"github.com/hypernas/go-hypernas/internal/gx"
 	"github.com/hypernas/go-hypernas/searchspace"
+	"github.com/hypernas/go-hypernas/searchspace/autoformer"
+	"github.com/hypernas/go-hypernas/searchspace/darts"
+	"github.com/hypernas/go-hypernas/searchspace/nasbench101"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
+	"github.com/hypernas/go-hypernas/searchspace/transnas101"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// syntheticImages is a CIFAR-shaped dataset whose class shows in the mean
-// brightness of one colour plane, so that a small network can learn it.
-func syntheticImages(n int, seed uint64) *auxdata.Dataset {
-	rng := rand.New(rand.NewPCG(seed, 3))
-	d := &auxdata.Dataset{Name: "synthetic", N: n, Channels: 3, Height: 32, Width: 32, Classes: 10,
-		Pixels: make([]byte, n*3*32*32), Labels: make([]byte, n)}
-	for i := 0; i < n; i++ {
-		l := rng.IntN(10)
-		d.Labels[i] = byte(l)
-		for k := 0; k < 3*1024; k++ {
-			v := rng.IntN(128)
-			if k/1024 == l%3 {
-				v += 12 * l
-			}
-			d.Pixels[i*3*1024+k] = byte(v)
-		}
-	}
-	return d
-}
-
-// naiveConv is a direct convolution of one HWC image with weights laid
-// out as in the target ops, for checking im2col + GEMM.
-func naiveConv(x []float64, w []float64, S, C, k, stride int, relu bool) []float64 {
-	so := convOut(S, k, stride)
-	out := make([]float64, so*so*C)
-	pad := k / 2
-	for oy := 0; oy < so; oy++ {
-		for ox := 0; ox < so; ox++ {
-			for co := 0; co < C; co++ {
-				s := 0.0
-				for dy := 0; dy < k; dy++ {
-					for dx := 0; dx < k; dx++ {
-						y, xx := oy*stride+dy-pad, ox*stride+dx-pad
-						if y < 0 || y >= S || xx < 0 || xx >= S {
-							continue
-						}
-						for ci := 0; ci < C; ci++ {
-							v := x[(y*S+xx)*C+ci]
-							if relu {
-								v = max(v, 0)
-							}
-							s += v * w[((dy*k+dx)*C+ci)*C+co]
-						}
-					}
-				}
-				out[(oy*so+ox)*C+co] = s
-			}
-		}
-	}
-	return out
-}
-
-func randSlice(rng *rand.Rand, n int) []float64 {
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = rng.NormFloat64()
-	}
-	return v
-}
-
-func TestTargetConvMatchesDirect(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	for _, c := range []struct {
-		k, stride int
-		relu      bool
-	}{{3, 1, true}, {3, 2, true}, {1, 1, false}, {1, 1, true}} {
-		g := imgGeom{P: 2, S: 6, C: 3}
-		x := randSlice(rng, g.M()*g.C)
-		w := randSlice(rng, c.k*c.k*g.C*g.C)
-		so := convOut(g.S, c.k, c.stride)
-		y := make([]float64, g.P*so*so*g.C)
-		conv[float64]{geo: g, k: c.k, stride: c.stride, relu: c.relu, sc: &convScratch[float64]{}}.forward(x, w, y)
-		for p := 0; p < g.P; p++ {
-			want := naiveConv(x[p*36*3:(p+1)*36*3], w, g.S, g.C, c.k, c.stride, c.relu)
-			assert.InDeltaSlice(t, want, y[p*so*so*3:(p+1)*so*so*3], 1e-12, "%+v", c)
-		}
+// builtinSpaces are the built-in spaces, each with a target network small
+// enough for a finite-difference check.
+func builtinSpaces(t testing.TB) []struct {
+	space searchspace.SearchSpace
+	opts  []Option
+} {
+	d, err := darts.New()
+	require.NoError(t, err)
+	small := []Option{WithTargetChannels(3), WithImageSize(8), WithImagesPerArch(2), WithHidden(4)}
+	return []struct {
+		space searchspace.SearchSpace
+		opts  []Option
+	}{
+		{nasbench201.New(), append(small, WithCellsPerStage(2))},
+		// Four channels: with fewer, one channel of the stem is negative
+		// almost everywhere on these images, the projections' ReLU passes
+		// almost nothing of it, and its gradients (~1e-7) are too small for
+		// finite differences of a loss near 2.3 to resolve.
+		{nasbench101.New(), []Option{WithTargetChannels(4), WithImageSize(8), WithImagesPerArch(2), WithHidden(4), WithCellsPerStage(2)}},
+		{d, []Option{WithTargetChannels(4), WithImageSize(8), WithImagesPerArch(2), WithHidden(4)}},
+		{transnas101.NewMicro(), small},
+		{transnas101.NewMacro(), small},
+		// Eight channels, widths 6 to 8: a LayerNorm over two or three
+		// channels is so steep that differences of step 1e-5 miss its
+		// gradient by a few percent.
+		{autoformer.NewTiny(), []Option{WithTargetChannels(8), WithImageSize(8), WithImagesPerArch(2), WithHidden(4)}},
 	}
 }
 
-// TestTargetOpsGradient checks every target op and every edge choice
-// against finite differences.
-func TestTargetOpsGradient(t *testing.T) {
-	const B, nodes = 5, 3
-	geo := imgGeom{P: 2, S: 4, C: 2}
-	rng := rand.New(rand.NewPCG(2, 2))
+// TestHyperGradientSpaces is the finite-difference check of the whole
+// auxiliary path, L_hyper → target network → hypernetwork → GCN encoder,
+// on every built-in space.
+func TestHyperGradientSpaces(t *testing.T) {
+	for _, c := range builtinSpaces(t) {
+		t.Run(c.space.Name(), func(t *testing.T) {
+			seqs := sampleSeqs(t, c.space, 3, 9)
+			g, enc, ag := hyperSetupSeqs(t, c.space, seqs, tensor.Float64, c.opts...)
+			checkHyperGradient(t, g, enc, ag)
+		})
+	}
+}
+
+// TestTargetOpGradient checks the target network's op alone, with its
+// inputs (the stem's output, the hidden layer, the heads) as free
+// tensors, more entries per input than the whole-path checks, on the zoo
+// space that uses every primitive.
+func TestTargetOpGradient(t *testing.T) {
+	px, err := newProxy(zoo{}, Config{Channels: 4, ImageSize: 8, PatchSize: 2, HeadDim: 2})
+	require.NoError(t, err)
+	seqs := zooSeqs()
+	const P, E, H, N, U = 2, 4, 3, 9, 4
+	B := len(seqs)
+	st := &targetState{px: px, B: B, P: P, stem: geo{4, 4}, units: U, nodes: N, embed: E, hidden: H}
+	pl := planner{px: px, P: P, nodes: N, stem: st.stem, cells: 1}
+	var plans []*archPlan
+	for _, s := range seqs {
+		ap, err := pl.plan(s)
+		require.NoError(t, err)
+		plans = append(plans, ap)
+	}
+	st.setPlans(plans)
+	rng := rand.New(rand.NewPCG(3, 3))
 	g := G.NewGraph()
-	mk := func(name string, shape ...int) *G.Node {
+	mk := func(name string, scale float64, shape ...int) *G.Node {
 		n := 1
 		for _, s := range shape {
 			n *= s
 		}
+		v := randSlice(rng, n)
+		for i := range v {
+			v[i] *= scale
+		}
 		return G.NewTensor(g, tensor.Float64, len(shape), G.WithShape(shape...), G.WithName(name),
-			G.WithValue(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(randSlice(rng, n)))))
+			G.WithValue(tensor.New(tensor.WithShape(shape...), tensor.WithBacking(v))))
 	}
-	x := mk("x", B, geo.M(), geo.C)
-	// Node 1's weights come from hypernetwork heads (hyperGen), node 2's
-	// and the convolutions' are free tensors.
-	const H = 3
-	hid := mk("hidden", B, nodes, H)
-	hw1, hb1 := mk("hw1", H, geo.C*geo.C), mk("hb1", 1, geo.C*geo.C)
-	hw3, hb3 := mk("hw3", H, 9*geo.C*geo.C), mk("hb3", 1, 9*geo.C*geo.C)
-	w1b, w3b := mk("w1b", B, geo.C*geo.C), mk("w3b", B, 9*geo.C*geo.C)
-	wc3, wc1 := mk("wc3", B, 9*geo.C*geo.C), mk("wc1", B, geo.C*geo.C)
-	// Architecture b selects op b at node 1: none, skip, conv1, conv3, pool;
-	// node 2 has the reverse order.
-	codes := make([]float64, B*nodes)
-	ops := []int{nasbench201.NodeNone, nasbench201.NodeSkipConnect, nasbench201.NodeConv1x1, nasbench201.NodeConv3x3, nasbench201.NodeAvgPool3x3}
-	for b := 0; b < B; b++ {
-		codes[b*nodes+1], codes[b*nodes+2] = float64(ops[b]), float64(ops[B-1-b])
+	in := G.Nodes{mk("x", 1, B, P*16, 4)}
+	for u := range U {
+		in = append(in, mk(fmt.Sprintf("emb%d", u), 1, B, N, E))
 	}
-	cn := G.NewTensor(g, tensor.Float64, 2, G.WithShape(B, nodes), G.WithName("codes"),
-		G.WithValue(tensor.New(tensor.WithShape(B, nodes), tensor.WithBacking(codes))))
-	w1a, err := hyperGen(hid, hw1, hb1, cn, 1, nb201Heads[nb201Head1x1].match)
-	require.NoError(t, err)
-	w3a, err := hyperGen(hid, hw3, hb3, cn, 1, nb201Heads[nb201Head3x3].match)
-	require.NoError(t, err)
-	e1, err := targetEdge(x, w1a, w3a, cn, geo, 1, nb201Codes)
-	require.NoError(t, err)
-	e2, err := targetEdge(e1, w1b, w3b, cn, geo, 2, nb201Codes)
-	require.NoError(t, err)
-	a, err := targetConv(e2, wc3, geo, 3, 2, true)
-	require.NoError(t, err)
-	half := imgGeom{P: geo.P, S: 2, C: geo.C}
-	s, err := targetPool2(x, geo)
-	require.NoError(t, err)
-	s, err = targetConv(s, wc1, half, 1, 1, false)
-	require.NoError(t, err)
-	sum := G.Must(targetNorm(G.Must(G.Add(a, s)), half))
-	// A random shift, so that the cost is not the (constant) squared norm
-	// of a normalised map.
-	shift := mk("shift", B, half.M(), half.C)
-	cost := G.Must(G.Sum(G.Must(G.Square(G.Must(G.Add(sum, shift))))))
-	wrt := G.Nodes{x, hid, hw1, hb1, hw3, hb3, w1b, w3b, wc3, wc1}
-	res, err := gradcheck.Check(g, cost, wrt, 30, 1e-5, rng, nil)
-	require.NoError(t, err)
-	assert.Less(t, res.MaxRelError, 1e-5, res.Worst)
-	t.Logf("checked %d entries, max relative error %.3g", res.Checked, res.MaxRelError)
-	// Bad shapes are errors, not panics.
-	_, err = targetConv(x, w1b, geo, 3, 1, true)
-	assert.Error(t, err)
-	_, err = targetEdge(x, w1b, w3b, cn, geo, nodes, nb201Codes)
-	assert.Error(t, err)
-	_, err = hyperGen(hid, hw1, hb3, cn, 0, nb201Heads[nb201Head1x1].match)
-	assert.Error(t, err)
-}
-
-// hyperSetup builds encoder + hypernetwork + target network in one float64
-// graph for a batch of NB201 architectures, with the inputs bound.
-func hyperSetup(t testing.TB, B int, dt tensor.Dtype, opts ...Option) (*G.ExprGraph, *encoding.Encoder, hypernas.AuxGraph) {
-	space := nasbench201.New()
-	archs := fixture.SampleArchs(space, B, 3)
-	seqs := make([]searchspace.Sequence, B)
-	for i, a := range archs {
-		var err error
-		seqs[i], err = space.Encode(a)
-		require.NoError(t, err)
+	// The hidden layer's bias away from zero, where an embedding row of
+	// zeros would sit on the ReLU's kink.
+	in = append(in, mk("w", 1, E, H), mk("b", 1, 1, H))
+	for _, h := range px.heads {
+		// Weights of the size He-initialised heads have, so that the
+		// activations stay in a range where the differences resolve.
+		in = append(in, mk(h.name+"/w", 0.3, H, h.size), mk(h.name+"/b", 0.3, 1, h.size))
 	}
-	return hyperSetupSeqs(t, space, seqs, dt, opts...)
-}
-
-// hyperSetupSeqs is hyperSetup for the given encoded architectures of any
-// space (one per batch entry); the same arguments give the same graph,
-// parameters and images.
-func hyperSetupSeqs(t testing.TB, space searchspace.SearchSpace, seqs []searchspace.Sequence, dt tensor.Dtype, opts ...Option) (*G.ExprGraph, *encoding.Encoder, hypernas.AuxGraph) {
-	B := len(seqs)
-	task, err := New(space, syntheticImages(64, 1), opts...)
+	feats, err := G.ApplyOp(targetOp{kind: kForward, st: st}, in...)
 	require.NoError(t, err)
-	shape, err := encoding.ShapeOf(space, true)
-	require.NoError(t, err)
-	params, err := encoding.NewParams(dt)
-	require.NoError(t, err)
-	cfg := encoding.Config{Shape: shape, Hidden: 6, Layers: 2}
-	rng := rand.New(rand.NewPCG(5, 5))
-	require.NoError(t, encoding.InitParams(params, cfg, rng))
-	g := G.NewGraph()
-	enc, err := encoding.NewEncoder(g, params, cfg, B)
-	require.NoError(t, err)
-	ag, err := task.Build(g, enc, params, rng)
-	require.NoError(t, err)
-	batch, err := encoding.NewBatch(shape, B)
-	require.NoError(t, err)
-	require.NoError(t, batch.Pack(seqs))
-	require.NoError(t, enc.Bind(batch))
-	require.NoError(t, ag.Bind(0, seqs))
-	return g, enc, ag
-}
-
-// TestHyperGradient is the finite-difference check of the whole auxiliary
-// path: L_hyper → target network → hypernetwork → GCN encoder.
-func TestHyperGradient(t *testing.T) {
-	g, enc, ag := hyperSetup(t, 3, tensor.Float64, WithTargetChannels(2), WithImageSize(4), WithImagesPerArch(2), WithHidden(4), WithCellsPerStage(2))
-	checkHyperGradient(t, g, enc, ag)
-}
-
-// checkHyperGradient checks 6 entries of every encoder and auxiliary
-// parameter of L_hyper against finite differences.
-func checkHyperGradient(t *testing.T, g *G.ExprGraph, enc *encoding.Encoder, ag hypernas.AuxGraph) {
-	t.Helper()
-	wrt := append(append(G.Nodes(nil), enc.Learnables...), ag.Learnables()...)
-	res, err := gradcheck.Check(g, ag.Loss(), wrt, 6, 1e-6, rand.New(rand.NewPCG(7, 7)), nil)
+	// A linear cost of size about 1, so that the differences' rounding
+	// error (about 1e-16·cost/ε) stays far below the smallest gradients.
+	proj := mk("proj", 0.1, B*P, px.Cmax)
+	cost := G.Must(G.Sum(G.Must(G.HadamardProd(feats, proj))))
+	res, err := gradcheck.Check(g, cost, in, 12, 1e-5, rng, nil)
 	require.NoError(t, err)
 	requireNoHashCollision(t, g)
 	t.Logf("checked %d entries, max relative error %.3g (%s)", res.Checked, res.MaxRelError, res.Worst)
 	assert.Less(t, res.MaxRelError, 1e-5, res.Worst)
-	want := 0
-	for _, n := range wrt {
-		want += min(6, n.Shape().TotalSize())
+}
+
+// TestTargetOpHashEveryField: Gorgonia merges nodes by hash, so every
+// field of the target network's ops must change its hash, and two graphs'
+// ops (their states) never hash alike.
+func TestTargetOpHashEveryField(t *testing.T) {
+	px, err := newProxy(nasbench201.New(), DefaultConfig())
+	require.NoError(t, err)
+	st, st2 := &targetState{px: px}, &targetState{px: px}
+	for k := range tgtKindNames {
+		op := targetOp{kind: tgtKind(k), index: 1, st: st}
+		require.NoError(t, gx.CheckHashFields(op), tgtKindNames[k])
+		assert.NotEqual(t, op.Hashcode(), targetOp{kind: tgtKind(k), index: 1, st: st2}.Hashcode())
 	}
-	assert.Equal(t, want, res.Checked)
+}
+
+// TestTargetBeforeBind: running the target network before Bind is an
+// error, not a panic.
+func TestTargetBeforeBind(t *testing.T) {
+	space := nasbench201.New()
+	task, err := New(space, syntheticImages(16, 1), WithTargetChannels(2))
+	require.NoError(t, err)
+	shape, err := encoding.ShapeOf(space, true)
+	require.NoError(t, err)
+	params, err := encoding.NewParams(tensor.Float64)
+	require.NoError(t, err)
+	cfg := encoding.Config{Shape: shape, Hidden: 4, Layers: 1}
+	rng := rand.New(rand.NewPCG(1, 1))
+	require.NoError(t, encoding.InitParams(params, cfg, rng))
+	g := G.NewGraph()
+	enc, err := encoding.NewEncoder(g, params, cfg, 2)
+	require.NoError(t, err)
+	_, err = task.Build(g, enc, params, rng)
+	require.NoError(t, err)
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	assert.ErrorContains(t, vm.RunAll(), "before Bind")
 }
 
 func TestHyperOptions(t *testing.T) {
 	space := nasbench201.New()
 	d := syntheticImages(8, 1)
-	for _, o := range []Option{WithImageSize(6), WithImageSize(64), WithTargetChannels(0), WithCellsPerStage(6),
-		WithImagesPerArch(0), WithHidden(0), WithMaxImages(-1)} {
+	for _, o := range []Option{WithImageSize(6), WithImageSize(64), WithTargetChannels(0), WithCellsPerStage(0),
+		WithImagesPerArch(0), WithHidden(0), WithMaxImages(-1), WithPatchSize(0), WithHeadDim(0), WithMaxChannels(4)} {
 		_, err := New(space, d, o)
 		assert.ErrorIs(t, err, hypernas.ErrBadOption)
 	}
 	_, err := New(space, nil)
 	assert.Error(t, err)
-	task, err := New(space, d, WithMaxImages(5))
-	require.NoError(t, err)
+	_, err = New(autoformer.NewTiny(), d, WithPatchSize(3))
+	assert.ErrorIs(t, err, hypernas.ErrBadOption, "image size not a multiple of the patch")
+	task, err := New(space, d, WithMaxImages(5), WithCellsPerStage(6))
+	require.NoError(t, err, "more cells per stage than a stage has: all of them")
 	assert.Equal(t, 5, task.Images().N)
 	assert.Equal(t, "hyper", task.Name())
+	assert.Equal(t, []string{"conv1x1", "conv3x3"}, task.Heads())
 	// The single-cell encoding has no units for the target network.
 	p, err := hypernas.NewPredictor(space, smallOpts(hypernas.WithEncoding(hypernas.SingleCell), hypernas.WithAux(task), hypernas.WithEpochs(1))...)
 	require.NoError(t, err)
 	archs := fixture.SampleArchs(space, 4, 1)
 	_, err = p.Fit(context.Background(), archs, fixture.ConvScore(archs))
 	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	assert.ErrorContains(t, err, "global encoding")
+}
+
+// undeclared is a space that does not say what its operations compute.
+type undeclared struct{ searchspace.SearchSpace }
+
+// TestHyperUndeclaredSpace: a space without a declaration, or with a bad
+// one, gets an error that says what to implement.
+func TestHyperUndeclaredSpace(t *testing.T) {
+	_, err := New(undeclared{nasbench201.New()}, syntheticImages(8, 1))
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	assert.ErrorIs(t, err, searchspace.ErrNoPrimitives)
+	assert.ErrorContains(t, err, "implement searchspace.Computable")
+	_, err = New(badDeclaration{nasbench201.New()}, syntheticImages(8, 1))
+	assert.ErrorIs(t, err, searchspace.ErrInvalidPrimitives)
+	assert.ErrorContains(t, err, "node type 5 (nor_conv_3x3)")
+}
+
+type badDeclaration struct{ *nasbench201.Space }
+
+func (b badDeclaration) Primitives() searchspace.Primitives {
+	p := b.Space.Primitives()
+	p.Ops[nasbench201.NodeConv3x3].Kernel = 2
+	return p
 }
 
 // TestHyperFit trains with the auxiliary task: the image loss falls, the
@@ -300,7 +256,8 @@ func TestHyperFit(t *testing.T) {
 	convs := 0
 	for _, u := range seq {
 		for _, op := range u.Ops {
-			if (nb201Target{}).kernel(op) > 0 {
+			switch op {
+			case nasbench201.NodeConv1x1, nasbench201.NodeConv3x3, nasbench201.NodeResConv1x1, nasbench201.NodeResConv3x3:
 				convs++
 			}
 		}
@@ -311,6 +268,38 @@ func TestHyperFit(t *testing.T) {
 	}
 	_, err = task.GeneratedWeights(q, archs[0])
 	assert.ErrorIs(t, err, ErrNoHypernetwork, "a loaded predictor has no hypernetwork")
+}
+
+// TestHyperFitSpaces trains briefly on every built-in space (and the zoo)
+// with the default proxy: the image loss is finite and falls.
+func TestHyperFitSpaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on six spaces")
+	}
+	spaces := []searchspace.SearchSpace{zoo{}}
+	for _, c := range builtinSpaces(t) {
+		if c.space.Name() != "nb201" {
+			spaces = append(spaces, c.space)
+		}
+	}
+	for _, space := range spaces {
+		t.Run(space.Name(), func(t *testing.T) {
+			task, err := New(space, syntheticImages(256, 2), WithImagesPerArch(4))
+			require.NoError(t, err)
+			archs := fixture.SampleArchs(space, 32, 4)
+			p, err := hypernas.NewPredictor(space, smallOpts(hypernas.WithAux(task), hypernas.WithEpochs(12), hypernas.WithSeed(3))...)
+			require.NoError(t, err)
+			rep, err := p.Fit(context.Background(), archs, fixture.SyntheticLabels(archs))
+			require.NoError(t, err)
+			first, last := rep.AuxLosses[0], rep.AuxLosses[len(rep.AuxLosses)-1]
+			t.Logf("L_hyper %.3f → %.3f", first, last)
+			assert.InDelta(t, math.Log(10), first, 0.5, "starts near chance")
+			assert.Less(t, last, first-0.1, "the image loss falls")
+			ws, err := task.GeneratedWeights(p, archs[0])
+			require.NoError(t, err)
+			assert.NotEmpty(t, ws)
+		})
+	}
 }
 
 // TestHyperDeterministic: the same seed gives the same training run.
@@ -330,8 +319,7 @@ func TestHyperDeterministic(t *testing.T) {
 }
 
 func TestHyperCIFAR10(t *testing.T) {
-	dir := datadir.Dir(t)
-	d, err := auxdata.ReadCIFAR10Files(filepath.Join(dir, "cifar10", "train_4000.bin"))
+	d, err := cifar10data.Load() // built in: the first 4,000 training images, 8×8
 	require.NoError(t, err)
 	space := nasbench201.New()
 	task, err := New(space, d, WithMaxImages(512))
@@ -346,11 +334,71 @@ func TestHyperCIFAR10(t *testing.T) {
 	}
 }
 
-// TestTargetOpsHashEveryField: Gorgonia merges nodes by hash, so every
-// field of a target-network op must change its hash.
-func TestTargetOpsHashEveryField(t *testing.T) {
-	for k := range tgtKindNames {
-		op := tgtOp{kind: tgtKind(k), geo: imgGeom{P: 2, S: 4, C: 3}, k: 3, stride: 1, nodes: 4, terms: 2}
-		require.NoError(t, gx.CheckHashFields(op), tgtKindNames[k])
+// TestHyperBind: Bind checks what it binds, and names the architecture and
+// unit of a bad encoding.
+func TestHyperBind(t *testing.T) {
+	space := nasbench101.New()
+	seqs := sampleSeqs(t, space, 2, 1)
+	_, _, ag := hyperSetupSeqs(t, space, seqs, tensor.Float64, WithTargetChannels(2), WithImageSize(4))
+	assert.Error(t, ag.Bind(1, seqs[:1]), "batch size")
+	bad := append(searchspace.Sequence(nil), seqs[0]...)
+	bad[0] = searchspace.NewGraph(nasbench101.NodeInput, 42) // a node type outside the vocabulary
+	err := ag.Bind(1, []searchspace.Sequence{seqs[1], bad})
+	assert.ErrorIs(t, err, searchspace.ErrInvalidArch)
+	assert.ErrorContains(t, err, "architecture 1: invalid architecture: unit 0")
+	big := searchspace.NewGraph(make([]int, 9)...)
+	err = ag.Bind(1, []searchspace.Sequence{seqs[0], {big}})
+	assert.ErrorIs(t, err, searchspace.ErrInvalidArch)
+	assert.NoError(t, ag.Bind(2, seqs), "a good batch after bad ones")
+}
+
+// TestProbeNil: the exported functions and methods return errors or zero
+// values for nil and zero arguments, never panic.
+func TestProbeNil(t *testing.T) {
+	var nilTask *Task
+	assert.Equal(t, "hyper", nilTask.Name())
+	assert.Equal(t, Config{}, nilTask.Config())
+	assert.Nil(t, nilTask.Images())
+	assert.Nil(t, nilTask.Heads())
+	_, err := nilTask.Build(nil, nil, nil, nil)
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	_, err = nilTask.GeneratedWeights(nil, nil)
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	_, err = (&Task{}).Build(G.NewGraph(), nil, nil, nil)
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	task, err := New(nasbench201.New(), syntheticImages(8, 1))
+	require.NoError(t, err)
+	_, err = task.GeneratedWeights(nil, nasbench201.Arch{})
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	_, err = New(nil, nil)
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	_, err = New(nasbench201.New(), &auxdata.Dataset{})
+	assert.Error(t, err)
+}
+
+// TestTargetParallel: the target network runs its architectures on
+// several goroutines (under -race, the CI's race run selects this test);
+// the loss and every gradient are the same as on one.
+func TestTargetParallel(t *testing.T) {
+	run := func(procs int) []float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		g, enc, ag := hyperSetupSeqs(t, zoo{}, append(zooSeqs(), zooSeqs()...), tensor.Float64, WithTargetChannels(4), WithImageSize(8))
+		wrt := append(append(G.Nodes(nil), enc.Learnables...), ag.Learnables()...)
+		grads, err := G.Grad(ag.Loss(), wrt...)
+		require.NoError(t, err)
+		vals := make([]G.Value, len(grads))
+		for i, d := range grads {
+			G.Read(d, &vals[i])
+		}
+		out := []float64{lossOf(t, g, ag)}
+		norm := 0.0
+		for _, v := range vals {
+			for _, x := range gx.ToFloat64s(v.Data()) {
+				out, norm = append(out, x), norm+math.Abs(x)
+			}
+		}
+		require.Positive(t, norm)
+		return out
 	}
+	assert.Equal(t, run(1), run(4))
 }
