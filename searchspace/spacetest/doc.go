@@ -22,7 +22,9 @@
 // error wrapping searchspace.ErrParse or searchspace.ErrInvalidArch and
 // never panics; that Validate, Mutate, Encode and EncodeCell of a foreign or
 // nil Arch return an error; and, for a searchspace.Enumerable space, that
-// All yields Size unique, valid architectures with indices 0 … Size-1.
+// All yields Size unique, valid architectures with indices 0 … Size-1;
+// for a searchspace.Computable space, that its declaration of what its
+// operations compute fits the space (searchspace.PrimitivesOf).
 //
 // Every failure names the architecture's string and what to change in the
 // space (a method, or a declaration such as MaxNodes or MaxUnits). Options

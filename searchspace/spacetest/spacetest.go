@@ -179,6 +179,15 @@ func (c *checker) declarations() bool {
 		c.fail("declarations", "%v", err)
 		return false
 	}
+	// A space that says what its operations compute (for the
+	// hypernetwork's target network) must say it consistently.
+	if _, ok := c.space.(searchspace.Computable); ok {
+		c.safe("Primitives", "Primitives()", func() {
+			if _, err := searchspace.PrimitivesOf(c.space); err != nil {
+				c.fail("Primitives", "%v", err)
+			}
+		})
+	}
 	return true
 }
 

@@ -191,6 +191,22 @@ type deepToy struct{ *toy }
 
 func (d deepToy) MaxUnits() int { return d.maxUnits }
 
+// computableToy is a toy that declares what its node types compute, with
+// one primitive too few when short is set.
+type computableToy struct {
+	*toy
+	short bool
+}
+
+func (c computableToy) Primitives() searchspace.Primitives {
+	ops := []searchspace.Primitive{{Kind: searchspace.Input}, {Kind: searchspace.Output},
+		{Kind: searchspace.Conv, Kernel: 1}, {Kind: searchspace.Conv, Kernel: 3}, {Kind: searchspace.MaxPool, Kernel: 3}}
+	if c.short {
+		ops = ops[:4]
+	}
+	return searchspace.Primitives{Ops: ops}
+}
+
 // problems runs Check on s and returns what it reported.
 func problems(s searchspace.SearchSpace, opts ...Option) []string {
 	var r recorder
@@ -204,6 +220,9 @@ func TestCorrectSpacePasses(t *testing.T) {
 	}
 	if msgs := problems(deepToy{&toy{ragged: true, maxUnits: 3}}); len(msgs) > 0 {
 		t.Errorf("Check reported problems of a correct VariableDepth space:\n%s", strings.Join(msgs, "\n"))
+	}
+	if msgs := problems(computableToy{toy: &toy{}}); len(msgs) > 0 {
+		t.Errorf("Check reported problems of a correct Computable space:\n%s", strings.Join(msgs, "\n"))
 	}
 	// The spacetest's own TB: a real test passes.
 	Check(t, &toy{}, WithSeed(9), WithMaxEnumerate(5))
@@ -237,6 +256,7 @@ func TestBrokenSpacesAreReported(t *testing.T) {
 		{"Encode drifts", &toy{drift: true}, []string{`Encode("`, "not deterministic"}},
 		{"Validate rejects samples", &toy{strict: true}, []string{`Validate("`, "has a 2", "Sample must return members"}},
 		{"nil space", nil, []string{"the space is nil"}},
+		{"Primitives too short", computableToy{toy: &toy{}, short: true}, []string{"invalid primitives declaration", "4 primitives for 5 node types"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
