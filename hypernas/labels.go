@@ -49,6 +49,19 @@ func trainingTargets(o Options, labels []float64) (y []float64, mean, std float6
 	return y, mean, std, nil
 }
 
+// TrainingTargets is the label transform every model of the library trains
+// on, for models other than the GCN (the baselines of hypernas/baseline) to
+// share it: it checks the labels (ErrBadLabels: fewer than two, NaN or
+// infinite, all equal) and returns the targets — the rank-Gauss transform
+// Φ⁻¹((rank − ½)/n) with rank true (see WithRankLabels), else z-scores —
+// and the map back to the labels' scale, label ≈ mean + std·target.
+func TrainingTargets(labels []float64, rank bool) (y []float64, mean, std float64, err error) {
+	if err := checkLabels(len(labels), len(labels), labels); err != nil {
+		return nil, 0, 0, err
+	}
+	return trainingTargets(Options{RankLabels: rank, Normalize: true}, labels)
+}
+
 // labelScale is the mean and standard deviation of the labels (std 1 when
 // they are all equal). Labels so large that their squares overflow are
 // scaled first, so that a label of 1e200 gives finite statistics instead of

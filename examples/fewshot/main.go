@@ -6,11 +6,18 @@
 //	go run ./examples/fewshot      # NB201, hypernas-p, N = 78, seeds 0-4: a few minutes
 //	go run ./examples/fewshot -space nb201 -model hypernas-p -train 78 -seeds 0,1,2,3,4 -json
 //	go run ./examples/fewshot -space nb201 -model hypernas -aux cifar10 -train 78 -seeds 0-4 -json
+//	go run ./examples/fewshot -space tnb-micro -model ridge -train 100 -json   # the baselines: ridge, forest
+//	go run ./examples/fewshot -space tnb-micro -model auto -train 100 -json    # chosen by cross-validation on the training set
+//	go run ./examples/fewshot -space nb201 -model hypernas-p -ensemble 5 -train 156
 //
 // The benchmark tables and the auxiliary CIFAR-10 images are built into the
 // module; -data DIR (or HYPERNAS_DATA) reads tables of your own, in the
 // benchmarks' CSV formats, from a folder instead. Progress goes to stderr;
 // stdout holds the table and, with -json, a last line with one JSON object.
+//
+// Besides Kendall's tau, every run reports precision@1 %: how many of the
+// predicted top 1 % of the test set are in its true top 1 % (NB201: the
+// top 156 of 15,625).
 package main
 
 import (
@@ -24,31 +31,46 @@ import (
 
 	"github.com/hypernas/go-hypernas/examples/internal/cli"
 	"github.com/hypernas/go-hypernas/hypernas"
+	"github.com/hypernas/go-hypernas/hypernas/baseline"
 	"github.com/hypernas/go-hypernas/hypernas/fewshot"
 	"github.com/hypernas/go-hypernas/hypernas/hypernet"
 	"github.com/hypernas/go-hypernas/loss"
 )
 
 type summary struct {
-	Space          string    `json:"space"`
-	Model          string    `json:"model"`
-	Loss           string    `json:"loss"`
-	Train          int       `json:"train"`
-	Seeds          []uint64  `json:"seeds"`
-	Epochs         int       `json:"epochs"`
-	RankLabels     bool      `json:"rank_labels"`
-	KendallTau     float64   `json:"kendall_tau"`
-	KendallTauStd  float64   `json:"kendall_tau_std"`
-	KendallTaus    []float64 `json:"kendall_taus"`
-	Spearman       float64   `json:"spearman"`
-	PrecisionAtK   float64   `json:"precision_at_k"`
-	TopK           int       `json:"top_k"`
-	TestSize       int       `json:"test_size"`
-	SpaceSize      int       `json:"space_size"`
-	TrainSeconds   float64   `json:"train_seconds"`
-	PredictSeconds float64   `json:"predict_seconds"`
-	TrainMetric    string    `json:"train_metric"`
-	TestMetric     string    `json:"test_metric"`
+	Space         string    `json:"space"`
+	Model         string    `json:"model"`
+	Loss          string    `json:"loss"`
+	Train         int       `json:"train"`
+	Seeds         []uint64  `json:"seeds"`
+	Epochs        int       `json:"epochs"`
+	RankLabels    bool      `json:"rank_labels"`
+	KendallTau    float64   `json:"kendall_tau"`
+	KendallTauStd float64   `json:"kendall_tau_std"`
+	KendallTaus   []float64 `json:"kendall_taus"`
+	Spearman      float64   `json:"spearman"`
+	PrecisionAtK  float64   `json:"precision_at_k"`
+	TopK          int       `json:"top_k"`
+	// PrecisionAt1Pct is the mean over seeds of precision@k for the top
+	// 1 % of the test set (TopOnePct architectures).
+	PrecisionAt1Pct    float64   `json:"precision_at_1pct"`
+	PrecisionAt1PctStd float64   `json:"precision_at_1pct_std"`
+	PrecisionsAt1Pct   []float64 `json:"precisions_at_1pct"`
+	TopOnePct          int       `json:"top_1pct"`
+	// Ensemble is the number of averaged members (-ensemble; 0 or 1: one
+	// model).
+	Ensemble int `json:"ensemble,omitempty"`
+	// Chosen are, per seed, the candidates -model auto refitted, best
+	// first, and CVTaus their mean cross-validated taus (ridge, forest,
+	// hypernas-p).
+	Chosen         [][]string  `json:"chosen,omitempty"`
+	CVTaus         [][]float64 `json:"cv_taus,omitempty"`
+	TestSize       int         `json:"test_size"`
+	SpaceSize      int         `json:"space_size"`
+	TrainSeconds   float64     `json:"train_seconds"`
+	PredictSeconds float64     `json:"predict_seconds"`
+	TrainMetric    string      `json:"train_metric"`
+	TestMetric     string      `json:"test_metric"`
 	// Aux and Weighting describe the auxiliary task of -model hypernas.
 	Aux       string `json:"aux,omitempty"`
 	Weighting string `json:"weighting,omitempty"`
@@ -73,7 +95,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := cli.NewFlags("fewshot", stderr)
 	var (
 		spaceName  = fl.String("space", "nb201", "benchmark space: "+strings.Join(cli.Names(), ", "))
-		model      = fl.String("model", "hypernas-p", "predictor: hypernas (global encoding + hypernetwork auxiliary task), hypernas-p (global encoding alone) or np (single cell, Neural Predictor baseline)")
+		model      = fl.String("model", "hypernas-p", "predictor: hypernas (global encoding + hypernetwork auxiliary task), hypernas-p (global encoding alone), np (single cell, Neural Predictor baseline), ridge (ridge regression on the one-hot encoding), forest (random forest on it) or auto (chosen among ridge, forest and hypernas-p by cross-validation on the training set)")
+		ensemble   = fl.Int("ensemble", 1, "average this many predictors of -model hypernas-p, np or forest, trained with consecutive seeds")
+		folds      = fl.Int("folds", baseline.DefaultOptions().Folds, "cross-validation folds of -model auto")
+		top        = fl.Int("top", baseline.DefaultOptions().Top, "-model auto: average the predictions of this many best candidates (1: the winner alone)")
+		trees      = fl.Int("trees", baseline.DefaultOptions().Trees, "trees of -model forest (and of the forest candidate of -model auto)")
 		train      = fl.Int("train", 78, "number of labelled training architectures (at least 2, fewer than the benchmark's rows)")
 		seedsFlag  = fl.String("seeds", "0,1,2,3,4", "seeds, e.g. 0,1,2 or 0-4")
 		epochs     = fl.Int("epochs", def.Epochs, "training epochs")
@@ -113,7 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	// Every check of the command line comes before the data is read.
 	fl.OneOf("space", *spaceName, "space", cli.Names())
-	fl.OneOf("model", *model, "model", []string{"hypernas", "hypernas-p", "np"})
+	fl.OneOf("model", *model, "model", []string{"hypernas", "hypernas-p", "np", "ridge", "forest", "auto"})
 	seeds := fl.Seeds("seeds", *seedsFlag)
 	fl.AtLeast("train", *train, 2)
 	fl.AtLeast("epochs", *epochs, 1)
@@ -124,6 +150,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl.Fraction("dropout", *dropout)
 	fl.AtLeast("workers", *maxWorkers, 0)
 	aux := *model == "hypernas"
+	gcn := *model == "hypernas" || *model == "hypernas-p" || *model == "np" || *model == "auto"
+	fl.OnlyIf(gcn, fmt.Sprintf("applies only to the GCN models (hypernas, hypernas-p, np, and the hypernas-p candidate of auto), not %s", *model),
+		"epochs", "hidden", "lr", "batch", "wd", "dropout", "loss")
+	fl.OnlyIf(*model == "hypernas-p" || *model == "np" || *model == "forest", fmt.Sprintf("applies only to -model hypernas-p, np or forest, not %s", *model), "ensemble")
+	fl.AtLeast("ensemble", *ensemble, 1)
+	fl.OnlyIf(*model == "auto", fmt.Sprintf("applies only to -model auto, not %s", *model), "folds", "top")
+	fl.AtLeast("folds", *folds, 2)
+	fl.AtLeast("top", *top, 1)
+	fl.OnlyIf(*model == "forest" || *model == "auto", fmt.Sprintf("applies only to -model forest or auto, not %s", *model), "trees")
+	fl.AtLeast("trees", *trees, 1)
+	// The single GCN keeps the predictor of package hypernas, with its
+	// progress bar and -save; every other model runs as a baseline.Model.
+	single := (*model == "hypernas" || *model == "hypernas-p" || *model == "np") && *ensemble == 1
+	fl.OnlyIf(single, fmt.Sprintf("applies only to a single GCN predictor (-model hypernas, hypernas-p or np without -ensemble), not %s", *model), "save")
 	fl.OnlyIf(aux, fmt.Sprintf("applies only to -model hypernas, not %s", *model),
 		"aux", "fashion-dir", "aux-images", "aux-size", "aux-channels", "aux-cells", "aux-max",
 		"weighting", "aux-weight", "q", "aux-sampled", "aux-lr", "aux-warmup")
@@ -222,6 +262,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "auxiliary task: %s, weighting %s\n", auxDesc, *weighting)
 		}
 	}
+	var spec baseline.Spec
+	if !single {
+		bopts := []baseline.Option{baseline.WithRankLabels(*rankLabels), baseline.WithTrees(*trees), baseline.WithFolds(*folds), baseline.WithTop(*top)}
+		switch *model {
+		case "hypernas-p", "np":
+			spec = baseline.GCNModel(*model, bench.Space, opts...)
+		case "ridge":
+			spec = baseline.RidgeModel(bench.Space, bopts...)
+		case "forest":
+			spec = baseline.ForestModel(bench.Space, bopts...)
+		case "auto":
+			spec = baseline.AutoModel(bench.Space, bopts, opts...)
+		}
+		if *ensemble > 1 {
+			spec = baseline.EnsembleModel(spec, *ensemble)
+		}
+	}
 	spaceSize := bench.Table.Len()
 	if space.SpaceSize != nil {
 		spaceSize = space.SpaceSize()
@@ -230,6 +287,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var results []*fewshot.Result
 	for i, seed := range seeds {
 		proto.Seed = seed
+		if !single {
+			res, err := fewshot.EvaluateModel(ctx, bench, proto, spec)
+			if err != nil {
+				return fmt.Errorf("seed %d: %w", seed, err)
+			}
+			if !*quiet {
+				fmt.Fprintf(stderr, "seed %d: %s tau %.4f, precision@1%% %.3f, train %.1fs, predict %d in %.2fs", seed, spec.Name, res.KendallTau, res.PrecisionAt1Pct, res.TrainSeconds, res.Test, res.PredictSeconds)
+				if cv, ok := res.Model.(*baseline.CV); ok {
+					fmt.Fprintf(stderr, ", cross-validated taus %.3f, chose %s", cv.Scores(), strings.Join(cv.Chosen(), "+"))
+				}
+				fmt.Fprintln(stderr)
+			}
+			results = append(results, res)
+			if i == 0 && *plotFile != "" {
+				title := fmt.Sprintf("%s %s, N=%d, seed %d: Kendall tau %.3f", space.Name, spec.Name, *train, seed, res.KendallTau)
+				if err := scatterPlot(*plotFile, title, proto.TestMetric, res.True, res.Predicted); err != nil {
+					return fmt.Errorf("-plot: %w", err)
+				}
+			}
+			continue
+		}
 		var bar *progress
 		seedOpts := opts
 		if !*quiet {
@@ -269,18 +347,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	var taus, rhos, precs, trainS, predS []float64
+	var taus, rhos, precs, prec1s, trainS, predS []float64
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "seed\ttrain\ttest\tkendall_tau\tspearman\tprec@%d\ttrain_s\tpredict_s\t\n", results[0].TopK)
+	fmt.Fprintf(tw, "seed\ttrain\ttest\tkendall_tau\tspearman\tprec@%d\tprec@1%%(%d)\ttrain_s\tpredict_s\t\n", results[0].TopK, results[0].TopOnePct)
 	for _, r := range results {
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%.4f\t%.4f\t%.3f\t%.1f\t%.2f\t\n", r.Seed, r.Train, r.Test, r.KendallTau, r.Spearman, r.PrecisionAtK, r.TrainSeconds, r.PredictSeconds)
-		taus, rhos, precs = append(taus, r.KendallTau), append(rhos, r.Spearman), append(precs, r.PrecisionAtK)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%.4f\t%.4f\t%.3f\t%.3f\t%.1f\t%.2f\t\n", r.Seed, r.Train, r.Test, r.KendallTau, r.Spearman, r.PrecisionAtK, r.PrecisionAt1Pct, r.TrainSeconds, r.PredictSeconds)
+		taus, rhos, precs, prec1s = append(taus, r.KendallTau), append(rhos, r.Spearman), append(precs, r.PrecisionAtK), append(prec1s, r.PrecisionAt1Pct)
 		trainS, predS = append(trainS, r.TrainSeconds), append(predS, r.PredictSeconds)
 	}
-	s := summary{Space: space.Name, Model: *model, Loss: lossKind.String(), Train: *train, Seeds: seeds, Epochs: results[0].Report.Epochs, RankLabels: *rankLabels,
+	s := summary{Space: space.Name, Model: *model, Loss: lossKind.String(), Train: *train, Seeds: seeds, RankLabels: *rankLabels,
 		KendallTaus: taus, TopK: results[0].TopK, TestSize: results[0].Test, SpaceSize: spaceSize,
+		PrecisionsAt1Pct: prec1s, TopOnePct: results[0].TopOnePct,
 		TrainSeconds: cli.Median(trainS), PredictSeconds: cli.Median(predS), TrainMetric: proto.TrainMetric, TestMetric: proto.TestMetric}
+	if results[0].Report != nil {
+		s.Epochs = results[0].Report.Epochs
+	} else if gcn {
+		s.Epochs = *epochs
+	}
+	if *ensemble > 1 {
+		s.Ensemble = *ensemble
+	}
+	for _, r := range results {
+		if cv, ok := r.Model.(*baseline.CV); ok {
+			s.Chosen, s.CVTaus = append(s.Chosen, cv.Chosen()), append(s.CVTaus, cv.Scores())
+		}
+	}
 	s.KendallTau, s.KendallTauStd = cli.MeanStd(taus)
+	s.PrecisionAt1Pct, s.PrecisionAt1PctStd = cli.MeanStd(prec1s)
 	if *model == "hypernas" {
 		s.Aux, s.Weighting, s.AuxSampled, s.AuxWarmup, s.AuxLR = *auxName, *weighting, *auxSampled, *auxWarmup, *auxLR
 		var last []float64
@@ -293,12 +386,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	s.Spearman, _ = cli.MeanStd(rhos)
 	s.PrecisionAtK, _ = cli.MeanStd(precs)
-	fmt.Fprintf(tw, "mean\t%d\t%d\t%.4f\t%.4f\t%.3f\t%.1f\t%.2f\t\n", *train, s.TestSize, s.KendallTau, s.Spearman, s.PrecisionAtK, s.TrainSeconds, s.PredictSeconds)
+	fmt.Fprintf(tw, "mean\t%d\t%d\t%.4f\t%.4f\t%.3f\t%.3f\t%.1f\t%.2f\t\n", *train, s.TestSize, s.KendallTau, s.Spearman, s.PrecisionAtK, s.PrecisionAt1Pct, s.TrainSeconds, s.PredictSeconds)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s %s N=%d: Kendall tau %.4f ± %.4f over %d seeds (train %s, test %s on %d); train %.1fs, predict %.2fs (medians)\n",
-		space.Name, *model, *train, s.KendallTau, s.KendallTauStd, len(seeds), proto.TrainMetric, proto.TestMetric, s.TestSize, s.TrainSeconds, s.PredictSeconds)
+	name := *model
+	if *ensemble > 1 {
+		name = fmt.Sprintf("%s×%d", *model, *ensemble)
+	}
+	fmt.Fprintf(stdout, "%s %s N=%d: Kendall tau %.4f ± %.4f, precision@1%% %.3f ± %.3f (top %d) over %d seeds (train %s, test %s on %d); train %.1fs, predict %.2fs (medians)\n",
+		space.Name, name, *train, s.KendallTau, s.KendallTauStd, s.PrecisionAt1Pct, s.PrecisionAt1PctStd, s.TopOnePct, len(seeds), proto.TrainMetric, proto.TestMetric, s.TestSize, s.TrainSeconds, s.PredictSeconds)
 	if *jsonOut {
 		return cli.WriteJSONLine(stdout, s)
 	}

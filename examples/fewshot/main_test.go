@@ -102,6 +102,20 @@ func TestRefusals(t *testing.T) {
 		{[]string{"-model", "hypernas", "-aux-weight", "2"}, "-aux-weight applies only with -weighting fixed, not uncertainty"},
 		{[]string{"-model", "hypernas", "-weighting", "fixed", "-q", "2"}, "-q applies only with -weighting adaptive, not fixed"},
 		{[]string{"-model", "hypernas", "-fashion-dir", empty}, "-fashion-dir applies only with -aux fashion"},
+		{[]string{"-model", "ridge", "-epochs", "5"}, "-epochs applies only to the GCN models"},
+		{[]string{"-model", "forest", "-hidden", "5"}, "-hidden applies only to the GCN models"},
+		{[]string{"-model", "ridge", "-loss", "mse"}, "-loss applies only to the GCN models"},
+		{[]string{"-model", "ridge", "-ensemble", "3"}, "-ensemble applies only to -model hypernas-p, np or forest, not ridge"},
+		{[]string{"-model", "auto", "-ensemble", "3"}, "-ensemble applies only to -model hypernas-p, np or forest, not auto"},
+		{[]string{"-model", "hypernas-p", "-ensemble", "0"}, "-ensemble 0: must be at least 1"},
+		{[]string{"-model", "forest", "-folds", "3"}, "-folds applies only to -model auto, not forest"},
+		{[]string{"-model", "hypernas-p", "-top", "2"}, "-top applies only to -model auto"},
+		{[]string{"-model", "auto", "-folds", "1"}, "-folds 1: must be at least 2"},
+		{[]string{"-model", "auto", "-top", "0"}, "-top 0: must be at least 1"},
+		{[]string{"-model", "ridge", "-trees", "5"}, "-trees applies only to -model forest or auto, not ridge"},
+		{[]string{"-model", "forest", "-trees", "0"}, "-trees 0: must be at least 1"},
+		{[]string{"-model", "ridge", "-save", filepath.Join(empty, "p.hnp")}, "-save applies only to a single GCN predictor"},
+		{[]string{"-model", "np", "-ensemble", "2", "-save", filepath.Join(empty, "p.hnp")}, "-save applies only to a single GCN predictor"},
 		{[]string{"-plot", filepath.Join(empty, "no", "such", "p.png")}, "does not exist"},
 		{[]string{"-save", filepath.Join(file, "p.hnp")}, "is not a folder"},
 		{[]string{"-save", empty}, "is a folder"},
@@ -172,6 +186,55 @@ func TestSmokeHypernas(t *testing.T) {
 			assert.Contains(t, errOut.String(), "L_hyper")
 		})
 	}
+}
+
+// TestSmokeBaselines runs the baselines, the cross-validated choice and a
+// GCN ensemble on small settings and checks the JSON contract, with
+// precision@1 % beside tau.
+func TestSmokeBaselines(t *testing.T) {
+	t.Setenv(searchspace.DataEnv, "")
+	plot := filepath.Join(t.TempDir(), "scatter.png")
+	cases := [][]string{
+		{"-space", "nb201", "-model", "ridge", "-train", "78", "-plot", plot},
+		{"-space", "nb201", "-model", "forest", "-train", "78", "-trees", "30", "-ensemble", "2"},
+		{"-space", "tnb-micro", "-model", "auto", "-train", "40", "-trees", "30", "-epochs", "3", "-hidden", "8", "-folds", "2", "-top", "2"},
+		{"-space", "tnb-micro", "-model", "hypernas-p", "-train", "30", "-epochs", "2", "-hidden", "8", "-ensemble", "2"},
+	}
+	for _, args := range cases {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			require.NoError(t, run(context.Background(), append(args, "-seeds", "0,1", "-json"), &out, &errOut), errOut.String())
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			var s map[string]any
+			require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &s), "last line is JSON")
+			assert.Equal(t, args[3], s["model"])
+			for _, k := range []string{"kendall_tau", "precision_at_1pct", "precision_at_1pct_std", "precisions_at_1pct", "top_1pct"} {
+				assert.Contains(t, s, k)
+			}
+			p := s["precision_at_1pct"].(float64)
+			assert.True(t, p >= 0 && p <= 1, "precision@1%% %v", p)
+			assert.Contains(t, out.String(), "prec@1%")
+			assert.Contains(t, errOut.String(), "precision@1%")
+			if args[1] == "nb201" {
+				assert.EqualValues(t, 156, s["top_1pct"])
+			}
+			switch args[3] {
+			case "auto":
+				require.Len(t, s["chosen"], 2, "one choice per seed")
+				assert.Len(t, s["chosen"].([]any)[0], 2, "-top 2")
+				assert.Len(t, s["cv_taus"].([]any)[0], 3, "ridge, forest, hypernas-p")
+				assert.EqualValues(t, 3, s["epochs"])
+			case "ridge":
+				assert.EqualValues(t, 0, s["epochs"])
+				assert.NotContains(t, s, "chosen")
+			default:
+				assert.EqualValues(t, 2, s["ensemble"])
+			}
+		})
+	}
+	st, err := os.Stat(plot)
+	require.NoError(t, err)
+	assert.Greater(t, st.Size(), int64(1000))
 }
 
 func TestPercentiles(t *testing.T) {

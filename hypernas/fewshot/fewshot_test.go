@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hypernas/go-hypernas/hypernas"
+	"github.com/hypernas/go-hypernas/hypernas/baseline"
 	"github.com/hypernas/go-hypernas/internal/fixture"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"github.com/hypernas/go-hypernas/searchspace/nasbench201"
@@ -87,4 +88,84 @@ func TestEvaluate(t *testing.T) {
 	assert.ErrorIs(t, err, hypernas.ErrBadOption)
 	_, err = Evaluate(ctx, b, Protocol{Train: 10, TrainMetric: "nope", TestMetric: "test"})
 	assert.ErrorContains(t, err, "nope")
+}
+
+func TestEvaluateModel(t *testing.T) {
+	b := syntheticBench(t)
+	ctx := context.Background()
+	p := Protocol{Train: 100, Seed: 1, TrainMetric: "valid", TestMetric: "test"}
+	for _, spec := range []baseline.Spec{
+		baseline.RidgeModel(b.Space),
+		baseline.ForestModel(b.Space, baseline.WithTrees(50)),
+		baseline.CVModel([]baseline.Spec{baseline.RidgeModel(b.Space), baseline.ForestModel(b.Space, baseline.WithTrees(50))}),
+	} {
+		t.Run(spec.Name, func(t *testing.T) {
+			res, err := EvaluateModel(ctx, b, p, spec)
+			require.NoError(t, err)
+			t.Logf("tau %.3f, prec@1%% (%d) %.2f", res.KendallTau, res.TopOnePct, res.PrecisionAt1Pct)
+			assert.Equal(t, b.Table.Len()-100, res.Test)
+			assert.Equal(t, max(1, res.Test/100), res.TopOnePct)
+			assert.Greater(t, res.KendallTau, 0.5, "the synthetic label is learnable")
+			assert.GreaterOrEqual(t, res.PrecisionAt1Pct, 0.0)
+			assert.LessOrEqual(t, res.PrecisionAt1Pct, 1.0)
+			assert.NotNil(t, res.Model)
+			assert.Nil(t, res.Predictor)
+			again, err := EvaluateModel(ctx, b, p, spec)
+			require.NoError(t, err)
+			assert.Equal(t, res.KendallTau, again.KendallTau, "same seed, same result")
+		})
+	}
+
+	// The GCN through EvaluateModel is the GCN of Evaluate: same split,
+	// same seed, same scores.
+	opts := []hypernas.Option{hypernas.WithEpochs(10), hypernas.WithHidden(8), hypernas.WithWorkers(1)}
+	direct, err := Evaluate(ctx, b, p, opts...)
+	require.NoError(t, err)
+	viaSpec, err := EvaluateModel(ctx, b, p, baseline.GCNModel("hypernas-p", b.Space, opts...))
+	require.NoError(t, err)
+	assert.Equal(t, direct.Predicted, viaSpec.Predicted)
+	assert.Equal(t, direct.PrecisionAt1Pct, viaSpec.PrecisionAt1Pct)
+	assert.NotNil(t, viaSpec.Predictor)
+	assert.NotNil(t, viaSpec.Report)
+
+	ridge := baseline.RidgeModel(b.Space)
+	_, err = EvaluateModel(ctx, nil, p, ridge)
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	//nolint:staticcheck // a nil context on purpose
+	_, err = EvaluateModel(nil, b, p, ridge)
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	_, err = EvaluateModel(ctx, b, p, baseline.Spec{Name: "empty"})
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	_, err = EvaluateModel(ctx, b, Protocol{Train: 1, TrainMetric: "valid", TestMetric: "test"}, ridge)
+	assert.ErrorIs(t, err, hypernas.ErrBadOption)
+	_, err = EvaluateModel(ctx, b, Protocol{Train: 10, TrainMetric: "nope", TestMetric: "test"}, ridge)
+	assert.ErrorContains(t, err, "nope")
+}
+
+func TestPrecisionAt1Pct(t *testing.T) {
+	// A model that knows the test label exactly has precision@1 % of 1.
+	b := syntheticBench(t)
+	oracle := baseline.Spec{Name: "oracle", New: func(uint64) (baseline.Model, error) { return &tableModel{b: b}, nil }}
+	res, err := EvaluateModel(context.Background(), b, Protocol{Train: 10, TrainMetric: "valid", TestMetric: "test", TestAll: true}, oracle)
+	require.NoError(t, err)
+	assert.Equal(t, b.Table.Len()/100, res.TopOnePct)
+	assert.Equal(t, 1.0, res.PrecisionAt1Pct)
+	assert.InDelta(t, 1.0, res.KendallTau, 1e-12)
+}
+
+// tableModel predicts the test column of a benchmark.
+type tableModel struct{ b *searchspace.Benchmark }
+
+func (m *tableModel) Fit(context.Context, []searchspace.Arch, []float64) error { return nil }
+
+func (m *tableModel) Predict(_ context.Context, archs []searchspace.Arch) ([]float64, error) {
+	rows := make([]int, len(archs))
+	for i, a := range archs {
+		r, ok := m.b.Table.Row(a.String())
+		if !ok {
+			return nil, searchspace.ErrInvalidArch
+		}
+		rows[i] = r
+	}
+	return m.b.Labels("test", rows)
 }
