@@ -50,6 +50,7 @@ import (
 
 	"github.com/hypernas/go-hypernas/examples/internal/cli"
 	"github.com/hypernas/go-hypernas/hypernas"
+	"github.com/hypernas/go-hypernas/hypernas/baseline"
 	"github.com/hypernas/go-hypernas/hypernas/fewshot"
 	"github.com/hypernas/go-hypernas/hypernas/hypernet"
 	"github.com/hypernas/go-hypernas/searchspace"
@@ -70,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	train := fl.Int("train", 100, "labelled architectures to train on (at least 2); the rest, at least 2, are the test set")
 	seedsFlag := fl.String("seeds", "0,1,2", "seeds")
 	epochs := fl.Int("epochs", hypernas.Defaults().Epochs, "training epochs")
-	model := fl.String("model", "hypernas-p", "hypernas-p (global encoding: one unit per block), hypernas (the same with the hypernetwork auxiliary task) or np (the chain as one graph)")
+	model := fl.String("model", "hypernas-p", "hypernas-p (global encoding: one unit per block), hypernas (the same with the hypernetwork auxiliary task), np (the chain as one graph), or a baseline: ridge, forest, auto (3-fold cross-validation on the training labels over ridge, forest and hypernas-p)")
 	auxName := fl.String("aux", "cifar10", "auxiliary image dataset of -model hypernas: cifar10 (the built-in 8×8 images, or <data>/cifar10/train_4000.bin with -data) or fashion (Fashion-MNIST IDX files)")
 	dataDir := fl.String("data", "", "folder with cifar10/train_4000.bin for -aux cifar10 (default $"+searchspace.DataEnv+", else the built-in images)")
 	fashionDir := fl.String("fashion-dir", cli.DefaultFashionDir, "folder of the Fashion-MNIST IDX files of -aux fashion (Debian package dataset-fashion-mnist)")
@@ -92,7 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seeds := fl.Seeds("seeds", *seedsFlag)
 	fl.AtLeast("train", *train, 2)
 	fl.AtLeast("epochs", *epochs, 1)
-	fl.OneOf("model", *model, "model", []string{"hypernas-p", "hypernas", "np"})
+	fl.OneOf("model", *model, "model", []string{"hypernas-p", "hypernas", "np", "ridge", "forest", "auto"})
+	fl.OnlyIf(*model != "ridge" && *model != "forest", fmt.Sprintf("applies only to the GCN models, not %s", *model), "epochs")
 	fl.OnlyIf(*model == "hypernas", fmt.Sprintf("applies only to -model hypernas, not %s", *model), "aux", "data", "fashion-dir")
 	fl.OneOf("aux", *auxName, "auxiliary dataset", cli.AuxNames)
 	fl.OnlyIf(*auxName == "fashion", "applies only with -aux fashion", "fashion-dir")
@@ -140,11 +142,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var taus []float64
 	for _, seed := range seeds {
-		res, err := fewshot.Evaluate(ctx, bench, fewshot.Protocol{Train: *train, Seed: seed, TrainMetric: *metric, TestMetric: *metric}, opts...)
+		proto := fewshot.Protocol{Train: *train, Seed: seed, TrainMetric: *metric, TestMetric: *metric}
+		var res *fewshot.Result
+		switch *model {
+		case "ridge":
+			res, err = fewshot.EvaluateModel(ctx, bench, proto, baseline.RidgeModel(space))
+		case "forest":
+			res, err = fewshot.EvaluateModel(ctx, bench, proto, baseline.ForestModel(space))
+		case "auto":
+			res, err = fewshot.EvaluateModel(ctx, bench, proto, baseline.AutoModel(space, nil, opts...))
+		default:
+			res, err = fewshot.Evaluate(ctx, bench, proto, opts...)
+		}
 		if err != nil {
 			return fmt.Errorf("seed %d: %w", seed, err)
 		}
-		fmt.Fprintf(stdout, "seed %d: Kendall tau %.4f on %d held-out architectures (train %.1fs)", seed, res.KendallTau, res.Test, res.TrainSeconds)
+		fmt.Fprintf(stdout, "seed %d: Kendall tau %.4f, precision@1%% %.3f (top %d) on %d held-out architectures (train %.1fs)", seed, res.KendallTau, res.PrecisionAt1Pct, res.TopOnePct, res.Test, res.TrainSeconds)
+		if cv, ok := res.Model.(*baseline.CV); ok {
+			fmt.Fprintf(stdout, ", chose %v", cv.Chosen())
+		}
+		if res.Report == nil {
+			fmt.Fprintln(stdout)
+			taus = append(taus, res.KendallTau)
+			continue
+		}
 		if n := len(res.Report.AuxLosses); n > 0 {
 			fmt.Fprintf(stdout, ", L_hyper %.3f → %.3f", res.Report.AuxLosses[0], res.Report.AuxLosses[n-1])
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,6 +68,35 @@ func TestHyperNASEndToEnd(t *testing.T) {
 	assert.Contains(t, out.String(), `"model":"hypernas"`)
 }
 
+// TestBaselinesEndToEnd runs the baselines and the cross-validated choice
+// on the demo labels: a smooth function of the choices, which both
+// baselines rank well above chance.
+func TestBaselinesEndToEnd(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.csv")
+	for _, m := range []string{"ridge", "forest", "auto"} {
+		args := []string{"-demo", path, "-model", m, "-train", "100", "-seeds", "0", "-json"}
+		if m == "auto" {
+			args = append(args, "-epochs", "5")
+		}
+		var out, errOut bytes.Buffer
+		require.NoError(t, run(context.Background(), args, &out, &errOut), errOut.String())
+		assert.Contains(t, out.String(), "precision@1%", m)
+		assert.Contains(t, out.String(), `"model":"`+m+`"`)
+		if m == "auto" {
+			assert.Contains(t, out.String(), "chose [", m)
+		} else {
+			var tau float64
+			for _, line := range strings.Split(out.String(), "\n") {
+				if strings.HasPrefix(line, "seed 0: Kendall tau ") {
+					_, err := fmt.Sscanf(line, "seed 0: Kendall tau %f", &tau)
+					require.NoError(t, err)
+				}
+			}
+			assert.Greater(t, tau, 0.3, "%s on the demo labels: %s", m, out.String())
+		}
+	}
+}
+
 // TestBadCSV checks that a problem in the user's CSV reaches the user with
 // the file, the line and what is wrong, and that a byte-order mark before
 // the header is no problem.
@@ -127,8 +157,9 @@ func TestRefusals(t *testing.T) {
 		{[]string{"-train", "1"}, "-train 1: must be at least 2"},
 		{[]string{"-seeds", ""}, `-seeds "": no seeds`},
 		{[]string{"-seeds", "x"}, `-seeds "x"`},
-		{[]string{"-model", "hypernas-x"}, `-model "hypernas-x": unknown model (known: hypernas-p, hypernas, np)`},
+		{[]string{"-model", "hypernas-x"}, `-model "hypernas-x": unknown model (known: hypernas-p, hypernas, np, ridge, forest, auto)`},
 		{[]string{"-aux", "fashion"}, "-aux applies only to -model hypernas, not hypernas-p"},
+		{[]string{"-model", "ridge", "-epochs", "5"}, "-epochs applies only to the GCN models, not ridge"},
 		{[]string{"-model", "hypernas", "-aux", "mnist"}, `-aux "mnist": unknown auxiliary dataset`},
 		{[]string{"-metric", ""}, `-metric "": name the label column`},
 		{[]string{"-demo", filepath.Join(dir, "no", "demo.csv")}, "-csv and -demo"},
