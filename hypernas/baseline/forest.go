@@ -116,14 +116,7 @@ func binFeatures(x []float64, n, d int, y []float64) *binned {
 
 // Fit grows the forest on labelled architectures.
 func (f *Forest) Fit(ctx context.Context, archs []searchspace.Arch, labels []float64) error {
-	if err := checkFit(ctx, archs, labels); err != nil {
-		return err
-	}
-	y, mean, std, err := hypernas.TrainingTargets(labels, f.o.RankLabels)
-	if err != nil {
-		return err
-	}
-	x, err := f.feat.Matrix(ctx, archs)
+	x, y, sc, err := trainingData(ctx, f.feat, archs, labels, f.o.RankLabels)
 	if err != nil {
 		return err
 	}
@@ -157,7 +150,7 @@ func (f *Forest) Fit(ctx context.Context, archs []searchspace.Arch, labels []flo
 	if cerr != nil {
 		return cerr
 	}
-	f.trees, f.sc, f.trained = trees, scale{mean, std}, true
+	f.trees, f.sc, f.trained = trees, sc, true
 	return nil
 }
 

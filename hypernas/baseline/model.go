@@ -57,6 +57,24 @@ func checkFit(ctx context.Context, archs []searchspace.Arch, labels []float64) e
 	return nil
 }
 
+// trainingData checks Fit's arguments and returns the feature matrix of
+// archs (row-major, feat.Dim() columns), the training targets of labels
+// (rank-Gauss or z-scores) and the map from targets back to labels.
+func trainingData(ctx context.Context, feat *Features, archs []searchspace.Arch, labels []float64, rank bool) (x, y []float64, sc scale, err error) {
+	if err := checkFit(ctx, archs, labels); err != nil {
+		return nil, nil, sc, err
+	}
+	y, mean, std, err := hypernas.TrainingTargets(labels, rank)
+	if err != nil {
+		return nil, nil, sc, err
+	}
+	x, err = feat.Matrix(ctx, archs)
+	if err != nil {
+		return nil, nil, sc, err
+	}
+	return x, y, scale{mean, std}, nil
+}
+
 // scale maps a model's outputs on the training targets' scale back to the
 // labels': y = mean + std·ŷ.
 type scale struct{ mean, std float64 }

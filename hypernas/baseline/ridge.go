@@ -72,14 +72,7 @@ func alphaGrid() []float64 {
 
 // Fit trains on labelled architectures.
 func (r *Ridge) Fit(ctx context.Context, archs []searchspace.Arch, labels []float64) error {
-	if err := checkFit(ctx, archs, labels); err != nil {
-		return err
-	}
-	y, mean, std, err := hypernas.TrainingTargets(labels, r.o.RankLabels)
-	if err != nil {
-		return err
-	}
-	x, err := r.feat.Matrix(ctx, archs)
+	x, y, sc, err := trainingData(ctx, r.feat, archs, labels, r.o.RankLabels)
 	if err != nil {
 		return err
 	}
@@ -109,7 +102,7 @@ func (r *Ridge) Fit(ctx context.Context, archs []searchspace.Arch, labels []floa
 		}
 	}
 	r.cols, r.beta, r.intercept, r.alpha = cols, beta, ym, alpha
-	r.sc, r.trained = scale{mean, std}, true
+	r.sc, r.trained = sc, true
 	return nil
 }
 
