@@ -9,7 +9,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/hypernas/go-hypernas/hypernas"
 	"github.com/hypernas/go-hypernas/searchspace"
 )
 
@@ -262,17 +261,8 @@ func (g *grower) grow(rng *rand.Rand) []treeNode {
 
 // Predict scores architectures: the mean of the trees' predictions.
 func (f *Forest) Predict(ctx context.Context, archs []searchspace.Arch) ([]float64, error) {
-	if !f.trained {
-		return nil, hypernas.ErrNotTrained
-	}
-	x, err := f.feat.Matrix(ctx, archs)
-	if err != nil {
-		return nil, err
-	}
-	d := f.feat.Dim()
-	out := make([]float64, len(archs))
-	for i := range out {
-		row, s := x[i*d:(i+1)*d], 0.0
+	return predictRows(ctx, f.feat, f.trained, f.sc, archs, func(row []float64) float64 {
+		s := 0.0
 		for _, t := range f.trees {
 			n := int32(0)
 			for t[n].feature >= 0 {
@@ -284,8 +274,6 @@ func (f *Forest) Predict(ctx context.Context, archs []searchspace.Arch) ([]float
 			}
 			s += t[n].value
 		}
-		out[i] = s / float64(len(f.trees))
-	}
-	f.sc.apply(out)
-	return out, nil
+		return s / float64(len(f.trees))
+	})
 }

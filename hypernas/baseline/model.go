@@ -75,6 +75,25 @@ func trainingData(ctx context.Context, feat *Features, archs []searchspace.Arch,
 	return x, y, scale{mean, std}, nil
 }
 
+// predictRows scores archs with score applied to each one's feature row,
+// mapped back to the labels' scale by sc; ErrNotTrained before Fit.
+func predictRows(ctx context.Context, feat *Features, trained bool, sc scale, archs []searchspace.Arch, score func(row []float64) float64) ([]float64, error) {
+	if !trained {
+		return nil, hypernas.ErrNotTrained
+	}
+	x, err := feat.Matrix(ctx, archs)
+	if err != nil {
+		return nil, err
+	}
+	d := feat.Dim()
+	out := make([]float64, len(archs))
+	for i := range out {
+		out[i] = score(x[i*d : (i+1)*d])
+	}
+	sc.apply(out)
+	return out, nil
+}
+
 // scale maps a model's outputs on the training targets' scale back to the
 // labels': y = mean + std·ŷ.
 type scale struct{ mean, std float64 }

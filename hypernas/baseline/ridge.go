@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/hypernas/go-hypernas/hypernas"
 	"github.com/hypernas/go-hypernas/searchspace"
 	"gonum.org/v1/gonum/mat"
 )
@@ -191,22 +190,11 @@ func ridgeSolve(x *mat.Dense, y []float64, alpha float64) ([]float64, float64, e
 
 // Predict scores architectures.
 func (r *Ridge) Predict(ctx context.Context, archs []searchspace.Arch) ([]float64, error) {
-	if !r.trained {
-		return nil, hypernas.ErrNotTrained
-	}
-	x, err := r.feat.Matrix(ctx, archs)
-	if err != nil {
-		return nil, err
-	}
-	d := r.feat.Dim()
-	out := make([]float64, len(archs))
-	for i := range out {
-		row, v := x[i*d:(i+1)*d], r.intercept
+	return predictRows(ctx, r.feat, r.trained, r.sc, archs, func(row []float64) float64 {
+		v := r.intercept
 		for k, c := range r.cols {
 			v += r.beta[k] * (row[c.j] - c.mean) / c.sd
 		}
-		out[i] = v
-	}
-	r.sc.apply(out)
-	return out, nil
+		return v
+	})
 }
